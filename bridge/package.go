@@ -1,0 +1,356 @@
+package bridge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// A Package is the C side of one cgo package.
+type Package struct {
+	Dir       string
+	GoFiles   []string // the package's .go files that import "C" (original paths)
+	Preambles []*Preamble
+	CFiles    []string // the package's .c files for this build
+	Flags     *Flags
+	Exports   map[string]*Export // //export'ed Go functions by name
+	Units     []*Unit
+
+	Funcs   map[string]*Func
+	Types   map[string]*TypeDecl // typedef names and "struct x"/"union x"/"enum x"
+	Globals map[string]*Global
+	Macros  map[string]*Macro
+
+	Warnings []Warning
+
+	summaries map[string]*Summary
+	knowledge *Knowledge
+}
+
+// An Export is a Go function marked //export.
+type Export struct {
+	Name string
+	Pos  token.Position
+	Decl *ast.FuncDecl
+}
+
+// A Warning is a problem reading the package's C: it limits what ffivet
+// knows but does not stop the analysis.
+type Warning struct {
+	Pos token.Position // file and line when known
+	Msg string
+}
+
+func (w Warning) String() string {
+	if w.Pos.Filename == "" {
+		return w.Msg
+	}
+	if w.Pos.Line == 0 {
+		return w.Pos.Filename + ": " + w.Msg
+	}
+	return fmt.Sprintf("%s:%d: %s", w.Pos.Filename, w.Pos.Line, w.Msg)
+}
+
+// A Request says which package to load. GoFiles are the original .go
+// files of the package (not cgo's output); files that do not import "C"
+// are ignored.
+type Request struct {
+	GoFiles []string
+	GOOS    string // default: the host
+	GOARCH  string
+	Tags    []string // extra build tags
+	// Sources, when set, supplies file contents by path instead of the
+	// disk (an editor's unsaved buffers, tests).
+	Sources map[string][]byte
+	// Knowledge overrides the libc knowledge table (tests); nil uses the
+	// built-in table plus any annotations file found.
+	Knowledge *Knowledge
+}
+
+// Load returns the C side of the package made of req.GoFiles, using the
+// default translator. Results are cached: the same files with the same
+// contents and target load once per process.
+func Load(req *Request) *Package { return Default.Load(req) }
+
+type packageEntry struct {
+	once sync.Once
+	pkg  *Package
+}
+
+var (
+	packagesMu sync.Mutex
+	packages   = map[string]*packageEntry{}
+)
+
+// Load is the translator's version of the package-level Load.
+func (t *Translator) Load(req *Request) *Package {
+	goos, goarch := req.GOOS, req.GOARCH
+	if goos == "" || goarch == "" {
+		goos, goarch = hostTarget()
+	}
+	read := func(path string) ([]byte, error) {
+		if b, ok := req.Sources[path]; ok {
+			return b, nil
+		}
+		return os.ReadFile(path)
+	}
+	tags := map[string]bool{"cgo": true}
+	for _, tg := range req.Tags {
+		tags[tg] = true
+	}
+
+	p := &Package{
+		Exports: map[string]*Export{},
+		Funcs:   map[string]*Func{}, Types: map[string]*TypeDecl{},
+		Globals: map[string]*Global{}, Macros: map[string]*Macro{},
+		knowledge: req.Knowledge,
+	}
+	if p.knowledge == nil {
+		p.knowledge = Libc()
+	}
+	contents := map[string][]byte{}
+	for _, path := range req.GoFiles {
+		src, err := read(path)
+		if err != nil {
+			p.warn(token.Position{Filename: path}, "cannot read: %v", err)
+			continue
+		}
+		contents[path] = src
+		fset := token.NewFileSet()
+		pre, errs := readFile(fset, path, src, p)
+		for _, e := range errs {
+			p.Warnings = append(p.Warnings, warningOf(e))
+		}
+		if pre == nil {
+			continue
+		}
+		p.GoFiles = append(p.GoFiles, path)
+		p.Preambles = append(p.Preambles, pre)
+		if p.Dir == "" {
+			p.Dir = filepath.Dir(path)
+		}
+	}
+	if len(p.Preambles) == 0 {
+		return p
+	}
+	p.CFiles = cFiles(p.Dir, goos, goarch, req.Tags)
+	p.Flags = FlagsFor(p.Preambles, p.Dir, goos, goarch, tags)
+	for _, w := range p.Flags.Warnings {
+		p.Warnings = append(p.Warnings, Warning{Msg: w})
+	}
+
+	// The package key: everything that changes what the C says.
+	digest := dirDigest(p.Dir)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s/%s\x00%s\x00%s\x00", goos, goarch, p.Flags.Key(), digest)
+	for _, path := range p.GoFiles {
+		fmt.Fprintf(h, "%s\x00", path)
+		h.Write(contents[path])
+	}
+	key := hex.EncodeToString(h.Sum(nil))
+	packagesMu.Lock()
+	e := packages[key]
+	if e == nil {
+		e = &packageEntry{}
+		packages[key] = e
+	}
+	packagesMu.Unlock()
+	e.once.Do(func() {
+		t.build(p, goos, goarch, digest)
+		e.pkg = p
+	})
+	return e.pkg
+}
+
+func warningOf(err error) Warning {
+	if se, ok := err.(*SyntaxError); ok {
+		return Warning{Pos: token.Position{Filename: se.File, Line: se.Line}, Msg: se.Msg}
+	}
+	return Warning{Msg: err.Error()}
+}
+
+func (p *Package) warn(pos token.Position, format string, args ...any) {
+	p.Warnings = append(p.Warnings, Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// readFile reads a Go file's preamble and //export comments.
+func readFile(fset *token.FileSet, path string, src []byte, p *Package) (*Preamble, []error) {
+	f, err := parseGo(fset, path, src)
+	if f == nil {
+		return nil, []error{fmt.Errorf("%s: %v", path, err)}
+	}
+	pre, errs := PreambleOf(fset, f)
+	if pre == nil {
+		return nil, errs
+	}
+	for _, decl := range f.Decls {
+		fd, ok := decl.(*ast.FuncDecl)
+		if !ok || fd.Doc == nil || fd.Recv != nil {
+			continue
+		}
+		for _, c := range fd.Doc.List {
+			if name, ok := strings.CutPrefix(c.Text, "//export "); ok {
+				name = strings.TrimSpace(name)
+				p.Exports[name] = &Export{Name: name, Pos: fset.Position(fd.Pos()), Decl: fd}
+			}
+		}
+	}
+	return pre, errs
+}
+
+// cFiles lists the package's .c files that go build would compile for
+// the target: file-name suffixes and //go:build lines are honoured.
+func cFiles(dir, goos, goarch string, tags []string) []string {
+	ctxt := build.Default
+	ctxt.GOOS, ctxt.GOARCH = goos, goarch
+	ctxt.CgoEnabled = true
+	ctxt.BuildTags = tags
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".c") {
+			continue
+		}
+		if ok, err := ctxt.MatchFile(dir, e.Name()); err != nil || !ok {
+			continue
+		}
+		out = append(out, filepath.Join(dir, e.Name()))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// dirDigest hashes the names, sizes and modification times of the C
+// sources and headers in dir, so a changed header invalidates the cache.
+func dirDigest(dir string) string {
+	h := sha256.New()
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".c") || strings.HasSuffix(n, ".h")) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil {
+			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", n, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// build translates the package's units and collects their declarations.
+func (t *Translator) build(p *Package, goos, goarch, digest string) {
+	extra := map[string]string{exportHeaderName: p.exportHeader()}
+	for _, pre := range p.Preambles {
+		text := prolog + fmt.Sprintf("#line %d %q\n", pre.Line, pre.File) + pre.Text + "\n"
+		u := t.translate(&unitRequest{name: pre.File, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
+		p.Units = append(p.Units, u)
+	}
+	for _, path := range p.CFiles {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			p.warn(token.Position{Filename: path}, "cannot read: %v", err)
+			continue
+		}
+		u := t.translate(&unitRequest{name: path, text: string(src), flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
+		p.Units = append(p.Units, u)
+	}
+	for _, u := range p.Units {
+		if u.Err != nil {
+			p.Warnings = append(p.Warnings, unitWarning(u))
+		}
+		if u.AST != nil {
+			p.collect(u)
+		}
+	}
+	p.summaries = summarize(p)
+}
+
+func unitWarning(u *Unit) Warning {
+	msg := u.Err.Error()
+	first, _, _ := strings.Cut(msg, "\n")
+	if n := strings.Count(msg, "\n"); n > 0 {
+		first += fmt.Sprintf(" (and %d more)", n)
+	}
+	w := Warning{Msg: first}
+	if pos, rest, ok := splitPos(first); ok {
+		w.Pos, w.Msg = pos, rest
+	} else {
+		w.Pos = token.Position{Filename: u.Name}
+	}
+	if u.AST == nil {
+		w.Msg = "C not understood, C-side facts for this file are unknown: " + w.Msg
+	}
+	return w
+}
+
+// splitPos splits "file:line:col: msg".
+func splitPos(s string) (token.Position, string, bool) {
+	parts := strings.SplitN(s, ":", 4)
+	if len(parts) < 4 {
+		return token.Position{}, "", false
+	}
+	var line, col int
+	if _, err := fmt.Sscanf(parts[1], "%d", &line); err != nil {
+		return token.Position{}, "", false
+	}
+	fmt.Sscanf(parts[2], "%d", &col)
+	return token.Position{Filename: parts[0], Line: line, Column: col}, strings.TrimSpace(parts[3]), true
+}
+
+// Summary returns what is known about C function name: from its body,
+// its annotations, its attributes or the knowledge table, in that order
+// of precedence (an annotation overrides what a body suggests). It never
+// returns nil.
+func (p *Package) Summary(name string) *Summary {
+	if p != nil {
+		if s, ok := p.summaries[name]; ok {
+			return s
+		}
+		if p.knowledge != nil {
+			if s := p.knowledge.Summary(name); s != nil {
+				return s
+			}
+		}
+	} else if s := Libc().Summary(name); s != nil {
+		return s
+	}
+	return unknownSummary(name)
+}
+
+// Func returns the declaration of C function name, or nil.
+func (p *Package) Func(name string) *Func {
+	if p == nil {
+		return nil
+	}
+	return p.Funcs[name]
+}
+
+// IsNoEscape reports whether the package declares #cgo noescape name.
+func (p *Package) IsNoEscape(name string) bool {
+	return p != nil && p.Flags != nil && contains(p.Flags.NoEscape, name)
+}
+
+// IsNoCallback reports whether the package declares #cgo nocallback name.
+func (p *Package) IsNoCallback(name string) bool {
+	return p != nil && p.Flags != nil && contains(p.Flags.NoCallback, name)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

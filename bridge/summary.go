@@ -1,0 +1,223 @@
+package bridge
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// A Tristate is an answer that may be unknown.
+type Tristate int8
+
+const (
+	Unknown Tristate = iota
+	No
+	Yes
+)
+
+func (t Tristate) String() string {
+	switch t {
+	case No:
+		return "no"
+	case Yes:
+		return "yes"
+	}
+	return "unknown"
+}
+
+// An Effect is what a C function does with a pointer parameter.
+type Effect uint8
+
+const (
+	// Borrows: the function reads or writes through the pointer during the
+	// call but neither frees it nor keeps it after returning. Only set
+	// when that is known; a Summary with Known false says nothing.
+	Borrows Effect = 1 << iota
+	// Frees: the function frees the pointer (on every path that returns).
+	Frees
+	// MayFree: the function frees the pointer on some paths.
+	MayFree
+	// Keeps: the pointer is stored where it outlives the call (a global
+	// or static, heap memory reachable after return, a struct the caller
+	// passed), so whoever owns it must keep it alive; the callee does not
+	// free it.
+	Keeps
+	// Takes: ownership moves to the callee or the library (it will free
+	// it later): a clang ownership_takes/holds, an ffivet:takes
+	// annotation, or a store into a structure the library frees.
+	Takes
+	// Returned: the function returns the pointer (or a pointer into it).
+	Returned
+	// EffectUnknown: the pointer reaches code ffivet cannot see.
+	EffectUnknown
+)
+
+func (e Effect) String() string {
+	if e == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, x := range []struct {
+		bit  Effect
+		name string
+	}{{Borrows, "borrows"}, {Frees, "frees"}, {MayFree, "may-free"}, {Keeps, "keeps"}, {Takes, "takes"}, {Returned, "returned"}, {EffectUnknown, "unknown"}} {
+		if e&x.bit != 0 {
+			parts = append(parts, x.name)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// An Allocator names an allocation family: memory from Family must be
+// released with Dealloc. The family of malloc is "malloc" with Dealloc
+// "free".
+type Allocator struct {
+	Family  string // "malloc", "sqlite3", "FILE", "DIR", "addrinfo", ...
+	Dealloc string // the function that releases it: "free", "sqlite3_free", "fclose", ...
+}
+
+func (a *Allocator) String() string {
+	if a == nil {
+		return "<nil>"
+	}
+	return a.Family + "/" + a.Dealloc
+}
+
+// MallocFamily is the allocator behind C.malloc, C.CString and C.CBytes.
+var MallocFamily = &Allocator{Family: "malloc", Dealloc: "free"}
+
+// A SuccessTest says how a function's result tells success, for
+// functions whose out-parameters or errno are meaningful only on one
+// outcome.
+type SuccessTest int8
+
+const (
+	SuccessUnknown  SuccessTest = iota
+	SuccessNonNull              // a pointer result is non-NULL on success
+	SuccessZero                 // 0 on success (getaddrinfo, posix_memalign, pthread_*)
+	SuccessNonNeg               // >= 0 on success (open, read, asprintf)
+	SuccessNotMinus1            // != -1 on success
+)
+
+func (s SuccessTest) String() string {
+	return [...]string{"unknown", "non-null", "zero", "non-negative", "not -1"}[s]
+}
+
+// A Source says where a summary came from.
+type Source int8
+
+const (
+	FromNothing    Source = iota // unknown function
+	FromBody                     // the C body in the preamble or a .c file
+	FromTable                    // the libc knowledge table
+	FromAnnotation               // an ffivet: annotation or the config file
+	FromAttributes               // GNU/clang attributes on the declaration
+)
+
+func (s Source) String() string {
+	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes"}[s]
+}
+
+// A Summary is what a C function does at the boundary, as far as ffivet
+// can tell. The zero Summary (Known false) means nothing is known and
+// callers must stay conservative.
+type Summary struct {
+	Name   string
+	Known  bool
+	Source Source
+
+	// ReturnsOwned is set when the result is memory the caller must
+	// release with ReturnsOwned.Dealloc.
+	ReturnsOwned *Allocator
+	// ReturnsBorrowed is set when the result points to memory the callee
+	// or library owns (getenv, strerror): the caller must not free it.
+	ReturnsBorrowed bool
+	// ReturnsParam is the index of a parameter the result aliases, or -1.
+	ReturnsParam int
+	// OutOwned maps a T** parameter index to the allocator of the memory
+	// stored through it (getaddrinfo's 4th, asprintf's 1st).
+	OutOwned map[int]*Allocator
+	// Success tells which results mean success, for OutOwned and errno.
+	Success SuccessTest
+
+	// Params holds the effect on each pointer parameter; a missing index
+	// means the parameter is not a pointer or nothing is known.
+	Params map[int]Effect
+	// Deallocs maps a parameter index the function frees to the family it
+	// releases (free releases "malloc", fclose releases "FILE").
+	Deallocs map[int]*Allocator
+
+	// SetsErrno tells whether the function (transitively) may write errno.
+	SetsErrno Tristate
+	// ErrnoOnFailure: errno is meaningful only when Success says the call
+	// failed (fopen, malloc, most of POSIX).
+	ErrnoOnFailure bool
+	// ErrnoOnlySignal: errno is the only error signal; the caller sets it
+	// to 0 before the call and tests it after (strtol, readdir).
+	ErrnoOnlySignal bool
+	// ReadsErrno is set when the function returns or reads errno itself,
+	// like a preamble helper "int geterr(void) { return errno; }".
+	ReadsErrno bool
+	// ErrnoClobbers lists calls between a failing call and the return
+	// that may overwrite errno (printf, malloc, free, close), for helpers
+	// that read errno after making them.
+	ErrnoClobbers []string
+
+	// CallsGo lists exported Go functions the function may call,
+	// directly or through other C functions.
+	CallsGo []string
+}
+
+// Effect returns the effect on parameter i, or EffectUnknown when the
+// summary does not know it.
+func (s *Summary) Effect(i int) Effect {
+	if s == nil || !s.Known {
+		return EffectUnknown
+	}
+	if e, ok := s.Params[i]; ok {
+		return e
+	}
+	return EffectUnknown
+}
+
+func (s *Summary) String() string {
+	if s == nil || !s.Known {
+		return "unknown"
+	}
+	var parts []string
+	if s.ReturnsOwned != nil {
+		parts = append(parts, "returns-owned="+s.ReturnsOwned.String())
+	}
+	if s.ReturnsBorrowed {
+		parts = append(parts, "returns-borrowed")
+	}
+	if s.ReturnsParam >= 0 {
+		parts = append(parts, fmt.Sprintf("returns-param=%d", s.ReturnsParam))
+	}
+	idx := make([]int, 0, len(s.Params))
+	for i := range s.Params {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	for _, i := range idx {
+		parts = append(parts, fmt.Sprintf("p%d=%s", i, s.Params[i]))
+	}
+	for i, a := range s.OutOwned {
+		parts = append(parts, fmt.Sprintf("out%d=%s", i, a))
+	}
+	if s.SetsErrno != Unknown {
+		parts = append(parts, "sets-errno="+s.SetsErrno.String())
+	}
+	if s.ReadsErrno {
+		parts = append(parts, "reads-errno")
+	}
+	if len(s.CallsGo) > 0 {
+		parts = append(parts, "calls-go="+strings.Join(s.CallsGo, ","))
+	}
+	return fmt.Sprintf("%s[%s: %s]", s.Name, s.Source, strings.Join(parts, " "))
+}
+
+// unknownSummary is the answer for a function ffivet knows nothing about.
+func unknownSummary(name string) *Summary {
+	return &Summary{Name: name, ReturnsParam: -1}
+}
