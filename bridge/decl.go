@@ -17,11 +17,11 @@ type Func struct {
 	Result   cc.Type
 	Variadic bool
 	Static   bool
-	HasBody  bool               // a definition was found in the preamble or the package's .c files
-	Attrs    Attributes         // GNU/clang attributes on the declaration
-	Notes    []Annotation       // ffivet: annotations next to the declaration, or from the config file
+	HasBody  bool                   // a definition was found in the preamble or the package's .c files
+	Attrs    Attributes             // GNU/clang attributes on the declaration
+	Notes    []Annotation           // ffivet: annotations next to the declaration, or from the config file
 	Def      *cc.FunctionDefinition // the body, when HasBody
-	Unit     *Unit              // the translation unit that holds Def (or the declaration)
+	Unit     *Unit                  // the translation unit that holds Def (or the declaration)
 }
 
 func (f *Func) String() string {
@@ -72,12 +72,12 @@ func (p *Param) IsConstPointer() bool {
 // Attributes are the GNU and clang attributes ffivet reads on a function
 // declaration. Indices are 0-based parameter positions.
 type Attributes struct {
-	Malloc          bool     // __attribute__((malloc))
-	Dealloc         string   // __attribute__((malloc(dealloc))): the deallocator's name
-	DeallocArg      int      // which argument of Dealloc receives the pointer (0-based)
-	Nonnull         []int    // __attribute__((nonnull(...))); empty with NonnullAll for all
-	NonnullAll      bool
-	ReturnsNonnull  bool
+	Malloc           bool   // __attribute__((malloc))
+	Dealloc          string // __attribute__((malloc(dealloc))): the deallocator's name
+	DeallocArg       int    // which argument of Dealloc receives the pointer (0-based)
+	Nonnull          []int  // __attribute__((nonnull(...))); empty with NonnullAll for all
+	NonnullAll       bool
+	ReturnsNonnull   bool
 	OwnershipReturns string // clang ownership_returns(module)
 	OwnershipTakes   map[int]string
 	OwnershipHolds   map[int]string

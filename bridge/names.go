@@ -6,17 +6,17 @@ import "strings"
 type NameKind int
 
 const (
-	NotCgo     NameKind = iota
-	CFunc               // _Cfunc_X: a call of C function X
-	CFuncErrno          // _C2func_X: X called in the two-value form r, err := C.X()
-	CType               // _Ctype_X: C type X (struct_X, union_X, enum_X, or a typedef)
-	CVar                // _Cvar_X: pointer to C global X
-	CMacro              // _Cmacro_X: a function-like macro X
-	CFuncPtr            // _Cfpvar_fp_X: address of C function X (C.X used as a value)
-	CIntConst           // _Ciconst_X: an integer constant (enumerator or #define)
-	CFloatConst         // _Cfconst_X
-	CStringConst        // _Csconst_X
-	CBuiltin            // cgo's own helpers: CString, CBytes, GoString, GoStringN, GoBytes, _CMalloc
+	NotCgo       NameKind = iota
+	CFunc                 // _Cfunc_X: a call of C function X
+	CFuncErrno            // _C2func_X: X called in the two-value form r, err := C.X()
+	CType                 // _Ctype_X: C type X (struct_X, union_X, enum_X, or a typedef)
+	CVar                  // _Cvar_X: pointer to C global X
+	CMacro                // _Cmacro_X: a function-like macro X
+	CFuncPtr              // _Cfpvar_fp_X: address of C function X (C.X used as a value)
+	CIntConst             // _Ciconst_X: an integer constant (enumerator or #define)
+	CFloatConst           // _Cfconst_X
+	CStringConst          // _Csconst_X
+	CBuiltin              // cgo's own helpers: CString, CBytes, GoString, GoStringN, GoBytes, _CMalloc
 )
 
 func (k NameKind) String() string {

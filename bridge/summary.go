@@ -92,11 +92,11 @@ var MallocFamily = &Allocator{Family: "malloc", Dealloc: "free"}
 type SuccessTest int8
 
 const (
-	SuccessUnknown  SuccessTest = iota
-	SuccessNonNull              // a pointer result is non-NULL on success
-	SuccessZero                 // 0 on success (getaddrinfo, posix_memalign, pthread_*)
-	SuccessNonNeg               // >= 0 on success (open, read, asprintf)
-	SuccessNotMinus1            // != -1 on success
+	SuccessUnknown   SuccessTest = iota
+	SuccessNonNull               // a pointer result is non-NULL on success
+	SuccessZero                  // 0 on success (getaddrinfo, posix_memalign, pthread_*)
+	SuccessNonNeg                // >= 0 on success (open, read, asprintf)
+	SuccessNotMinus1             // != -1 on success
 )
 
 func (s SuccessTest) String() string {

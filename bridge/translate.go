@@ -130,13 +130,13 @@ func (t *Translator) config(goos, goarch string, opts []string) (*cc.Config, err
 
 // A unitRequest describes one translation unit to translate.
 type unitRequest struct {
-	name    string // shown in messages; a .go or .c file
-	text    string // the C source, #line directives included
-	flags   *Flags
-	goos    string
-	goarch  string
-	extra   map[string]string // virtual headers by name (e.g. _cgo_export.h)
-	digest  string            // hash of the package's C and header files, so edits invalidate
+	name   string // shown in messages; a .go or .c file
+	text   string // the C source, #line directives included
+	flags  *Flags
+	goos   string
+	goarch string
+	extra  map[string]string // virtual headers by name (e.g. _cgo_export.h)
+	digest string            // hash of the package's C and header files, so edits invalidate
 }
 
 func (r *unitRequest) key() string {
