@@ -1,0 +1,197 @@
+package model
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/ffivet/ffivet/bridge"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Analyzer builds the model for a package. Every ffivet check requires
+// it. It runs on dependencies too, because Go summaries travel as facts,
+// but it only builds SSA for packages that use cgo or import a package
+// that exported summaries.
+var Analyzer = &analysis.Analyzer{
+	Name:             "ffivetmodel",
+	Doc:              "build ffivet's bridge-region memory model (C declarations, summaries, SSA) for the checks",
+	URL:              "https://github.com/ffivet/ffivet/blob/main/docs/architecture.md",
+	Run:              runModel,
+	RunDespiteErrors: false,
+	ResultType:       reflect.TypeFor[*Result](),
+	FactTypes:        []analysis.Fact{new(FuncFact), new(pkgFact)},
+}
+
+// Result is the model of one package.
+type Result struct {
+	// Cgo is set when the package uses cgo.
+	Cgo bool
+	// Bridge is the C side; nil when the package does not use cgo.
+	Bridge *bridge.Package
+	// SSA and Funcs are nil when the package neither uses cgo nor
+	// imports a package with summaries: there is nothing to check.
+	SSA   *ssa.Package
+	Funcs []*ssa.Function // source functions, anonymous ones included, in source order
+
+	// Files maps each syntax file to the user's file it came from
+	// (through cgo's //line directives).
+	Files map[*ast.File]string
+
+	summaries map[*ssa.Function]*GoSummary
+	functions map[*ssa.Function]*Function
+	imported  map[*types.Func]*GoSummary
+}
+
+// Function returns the model of fn (cached).
+func (res *Result) Function(fn *ssa.Function) *Function {
+	if f, ok := res.functions[fn]; ok {
+		return f
+	}
+	f := newFunction(res, fn)
+	res.functions[fn] = f
+	return f
+}
+
+// Summary returns fn's Go summary, or nil when unknown.
+func (res *Result) Summary(fn *ssa.Function) *GoSummary { return res.summarize(fn) }
+
+// Active reports whether there is anything for checks to look at.
+func (res *Result) Active() bool { return res.SSA != nil }
+
+func runModel(pass *analysis.Pass) (any, error) {
+	res := &Result{
+		Files:     map[*ast.File]string{},
+		summaries: map[*ssa.Function]*GoSummary{},
+		functions: map[*ssa.Function]*Function{},
+		imported:  map[*types.Func]*GoSummary{},
+	}
+	res.Cgo = usesCgo(pass.Pkg)
+	factImports := false
+	for _, imp := range pass.Pkg.Imports() {
+		if pass.ImportPackageFact(imp, new(pkgFact)) {
+			factImports = true
+			break
+		}
+	}
+	if !res.Cgo && !factImports {
+		return res, nil
+	}
+	if res.Cgo {
+		res.Bridge = loadBridge(pass, res)
+	}
+	res.SSA, res.Funcs = buildSSA(pass)
+
+	// Facts can only be imported while Run is active, so import every
+	// one the package's calls may need now.
+	for _, fn := range res.Funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				call, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				callee := call.Common().StaticCallee()
+				if callee == nil || callee.Pkg == res.SSA {
+					continue
+				}
+				obj, ok := callee.Object().(*types.Func)
+				if !ok || obj.Pkg() == nil || obj.Pkg() == pass.Pkg {
+					continue
+				}
+				obj = obj.Origin()
+				if _, done := res.imported[obj]; done {
+					continue
+				}
+				var fact FuncFact
+				if pass.ImportObjectFact(obj, &fact) {
+					s := fact.Summary
+					res.imported[obj] = &s
+				} else {
+					res.imported[obj] = nil
+				}
+			}
+		}
+	}
+
+	// Export summaries of package-level functions and methods.
+	exported := false
+	for _, fn := range res.Funcs {
+		if fn.Parent() != nil {
+			continue
+		}
+		obj, ok := fn.Object().(*types.Func)
+		if !ok {
+			continue
+		}
+		if s := res.summarize(fn); s.interesting() {
+			pass.ExportObjectFact(obj, &FuncFact{Summary: *s})
+			exported = true
+		}
+	}
+	if exported {
+		pass.ExportPackageFact(new(pkgFact))
+	}
+	return res, nil
+}
+
+// usesCgo reports whether a type-checked package was produced from cgo
+// files, in either shape: cgo declares its _Cfunc_, _Ctype_ and _cgo_
+// names in the package scope.
+func usesCgo(pkg *types.Package) bool {
+	for _, name := range pkg.Scope().Names() {
+		if strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_Ctype_") || strings.HasPrefix(name, "_cgo_") || strings.HasPrefix(name, "_C2func_") {
+			return true
+		}
+	}
+	return false
+}
+
+// loadBridge finds the user's .go files behind the pass's files and
+// loads their C side. Problems reading the C are printed once per
+// package on standard error: they limit what ffivet knows, they are not
+// findings.
+func loadBridge(pass *analysis.Pass, res *Result) *bridge.Package {
+	seen := map[string]bool{}
+	var files []string
+	for _, f := range pass.Files {
+		name := OriginalFile(pass.Fset, f)
+		res.Files[f] = name
+		base := filepath.Base(name)
+		if seen[name] || !strings.HasSuffix(name, ".go") || strings.HasPrefix(base, "_cgo_") {
+			continue
+		}
+		seen[name] = true
+		files = append(files, name)
+	}
+	sort.Strings(files)
+	pkg := bridge.Load(&bridge.Request{GoFiles: files})
+	for _, w := range pkg.Warnings {
+		reportWarning(pass.Pkg.Path(), w)
+	}
+	return pkg
+}
+
+// OriginalFile returns the user's file behind a syntax file: cgo's output
+// starts with a //line directive naming it.
+func OriginalFile(fset *token.FileSet, f *ast.File) string {
+	return fset.PositionFor(f.Package, true).Filename
+}
+
+// warningsSeen deduplicates bridge warnings across the packages of one
+// process (a package and its test variant share the same C).
+var warningsSeen = newOnceSet()
+
+func reportWarning(pkgPath string, w bridge.Warning) {
+	msg := fmt.Sprintf("ffivet: %s: %s", pkgPath, w)
+	if warningsSeen.add(w.String()) {
+		fmt.Fprintln(os.Stderr, msg)
+	}
+}

@@ -1,0 +1,1238 @@
+package model
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/ffivet/ffivet/bridge"
+	"golang.org/x/tools/go/ssa"
+)
+
+// A Status is the state of an Object on one path.
+type Status uint8
+
+const (
+	Live        Status = iota // owned here and not yet released
+	Freed                     // released; any further use is a bug
+	Transferred               // a C function took ownership; releasing it here is a bug
+	Escaped                   // stored, returned or handed to code the model cannot see: responsibility moved, stop
+	Null                      // nil on this path (allocation failed): nothing to release
+	Returned                  // handed to the caller
+)
+
+func (s Status) String() string {
+	return [...]string{"live", "freed", "transferred", "escaped", "null", "returned"}[s]
+}
+
+// A FindingKind classifies what the engine found about an Object.
+type FindingKind uint8
+
+const (
+	Leak         FindingKind = iota // live at a return
+	LeakLoop                        // live when its allocation runs again in a loop
+	LeakInline                      // allocated as an argument, never bound, passed to a borrowing call
+	DoubleFree                      // released twice
+	UseAfterFree                    // used after release
+	FreeTaken                       // released after a C function took ownership
+	WrongDealloc                    // released with another family's deallocator
+)
+
+func (k FindingKind) String() string {
+	return [...]string{"leak", "leak-loop", "leak-inline", "double-free", "use-after-free", "free-taken", "wrong-dealloc"}[k]
+}
+
+// A Finding is one problem on one path, with the positions that explain
+// it.
+type Finding struct {
+	Kind FindingKind
+	Obj  *Object
+	Pos  token.Pos // where to report
+	// Other is the second end of the path: the exit of a leak, the loop
+	// of a loop leak, the first release of a double free or use after
+	// free, where ownership was taken.
+	Other    token.Pos
+	Callee   string // the call involved: the borrowing call, the taker, the wrong deallocator
+	Deferred bool   // the release at Pos is a deferred one
+}
+
+func (f *Finding) String() string {
+	return fmt.Sprintf("%s of %s", f.Kind, f.Obj)
+}
+
+// An Action is what a call does to an object passed to it.
+type Action uint8
+
+const (
+	ActNone   Action = iota
+	ActUse           // reads or writes through it during the call
+	ActFree          // releases it
+	ActTake          // takes ownership
+	ActEscape        // keeps it or sends it where the model cannot follow
+)
+
+type action = Action
+
+const (
+	actUse    = ActUse
+	actFree   = ActFree
+	actTake   = ActTake
+	actEscape = ActEscape
+)
+
+// CAction is what C call ev does to the memory passed as argument i.
+func CAction(ev *Event, i int) Action { return cAction(ev, i) }
+
+// An effect is an action at a position, as recorded for deferred calls.
+type effect struct {
+	act     action
+	pos     token.Pos
+	callee  string            // user-facing name of the call
+	dealloc *bridge.Allocator // for actFree: the family it releases, if known
+	// viaCell, when set, makes the effect apply to whatever the cell
+	// holds when it runs (a deferred closure reading a captured variable).
+	viaCell ssa.Value
+}
+
+// state is one abstract path state of one object.
+type state struct {
+	st     Status
+	at     token.Pos // where it was freed or taken
+	by     string    // who took it
+	regs   map[ssa.Value]bool
+	cells  map[ssa.Value]bool
+	bound  map[ssa.Value][]effect // function values made by cgo's defer shape
+	defers []effect               // registered deferred effects, in order
+	// borrowedBy is the last call that borrowed the object, for the
+	// message about inline allocations.
+	borrowedBy string
+}
+
+func (s *state) clone() *state {
+	c := *s
+	c.regs = cloneSet(s.regs)
+	c.cells = cloneSet(s.cells)
+	c.bound = make(map[ssa.Value][]effect, len(s.bound))
+	for k, v := range s.bound {
+		c.bound[k] = v
+	}
+	c.defers = append([]effect(nil), s.defers...)
+	return &c
+}
+
+func cloneSet(m map[ssa.Value]bool) map[ssa.Value]bool {
+	c := make(map[ssa.Value]bool, len(m))
+	for k, v := range m {
+		if v {
+			c[k] = true
+		}
+	}
+	return c
+}
+
+// key identifies a state for the visited set.
+func (s *state) key() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%d|%s|", s.st, s.at, s.by)
+	writeSet(&b, s.regs)
+	b.WriteByte('|')
+	writeSet(&b, s.cells)
+	b.WriteByte('|')
+	for _, d := range s.defers {
+		fmt.Fprintf(&b, "%d@%d,", d.act, d.pos)
+	}
+	b.WriteByte('|')
+	var bk []string
+	for k := range s.bound {
+		bk = append(bk, k.Name())
+	}
+	sort.Strings(bk)
+	b.WriteString(strings.Join(bk, ","))
+	return b.String()
+}
+
+func writeSet(b *strings.Builder, m map[ssa.Value]bool) {
+	names := make([]string, 0, len(m))
+	for v, ok := range m {
+		if ok {
+			names = append(names, v.Name())
+		}
+	}
+	sort.Strings(names)
+	b.WriteString(strings.Join(names, ","))
+}
+
+// maxStates bounds the exploration of one object. Beyond it the engine
+// gives up on the object and says nothing: silence beats a guess.
+const maxStates = 4000
+
+// An exitRecord is the status of an object when a path leaves the
+// function, for summaries.
+type exitRecord struct {
+	st       Status
+	returned int // result index when st == Returned
+}
+
+// A run explores one object through one function.
+type run struct {
+	m        *Function
+	obj      *Object
+	report   bool
+	findings []*Finding
+	seen     map[FindingKind]bool
+	exits    []exitRecord
+	escaped  bool
+	freed    bool
+	gaveUp   bool
+}
+
+// Function is the model's view of one SSA function: its boundary events
+// and helpers the engine needs, computed once.
+type Function struct {
+	Fn     *ssa.Function
+	res    *Result
+	events map[ssa.Instruction]*Event
+	// exposed lists cells bound by closures that are used as values
+	// (not just called or deferred): whatever they hold escapes.
+	exposed map[ssa.Value]bool
+	objects []*Object
+}
+
+func newFunction(res *Result, fn *ssa.Function) *Function {
+	f := &Function{Fn: fn, res: res, events: map[ssa.Instruction]*Event{}, exposed: map[ssa.Value]bool{}}
+	for _, ev := range Events(fn, res.Bridge) {
+		f.events[ev.Instr] = ev
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			mc, ok := instr.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			if !onlyCalled(mc) {
+				for _, c := range mc.Bindings {
+					f.exposed[c] = true
+				}
+			}
+		}
+	}
+	return f
+}
+
+// earlierClosureDefers returns the effects of deferred closures that
+// read captured variables when they run, registered before site on
+// every path to it. An object created after such a defer is still
+// released by it if it is in the variable when the function returns.
+func (f *Function) earlierClosureDefers(site ssa.Instruction) []effect {
+	var out []effect
+	sb := site.Block()
+	for _, b := range f.Fn.Blocks {
+		if !b.Dominates(sb) {
+			continue
+		}
+		for i, instr := range b.Instrs {
+			if b == sb && i >= indexOf(b, site) {
+				break
+			}
+			d, ok := instr.(*ssa.Defer)
+			if !ok {
+				continue
+			}
+			mc, ok := d.Call.Value.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			sum, _ := f.res.calleeSummary(&d.Call)
+			if sum == nil {
+				continue
+			}
+			for k, cell := range mc.Bindings {
+				e := sum.freeVar(k)
+				if e == bridge.Borrows || e == 0 {
+					continue
+				}
+				out = append(out, effect{act: goAction(e), pos: d.Pos(), callee: "the deferred function", viaCell: cell})
+			}
+		}
+	}
+	return out
+}
+
+// onlyCalled reports whether a closure value is only called or deferred.
+func onlyCalled(v ssa.Value) bool {
+	refs := v.Referrers()
+	if refs == nil {
+		return true
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.Call:
+			if r.Call.Value != v {
+				return false
+			}
+		case *ssa.Defer:
+			if r.Call.Value != v {
+				return false
+			}
+		case *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// A Trace is the outcome of following one object through a function.
+type Trace struct {
+	Findings []*Finding // what went wrong on some path, one per kind
+	// Freed is set when some path releases the object; Returned when
+	// some path hands it to the caller; Escaped when some path lost
+	// track of it.
+	Freed, Returned, Escaped bool
+	// GaveUp is set when the function was too large to explore; then
+	// Findings is empty.
+	GaveUp bool
+}
+
+// Track explores obj from its creation to every exit.
+func (f *Function) Track(obj *Object) *Trace {
+	r := &run{m: f, obj: obj, report: true, seen: map[FindingKind]bool{}}
+	r.explore()
+	t := &Trace{GaveUp: r.gaveUp, Escaped: r.escaped, Freed: r.freed}
+	if r.gaveUp {
+		return t
+	}
+	t.Findings = r.findings
+	for _, e := range r.exits {
+		switch e.st {
+		case Returned:
+			t.Returned = true
+		case Escaped:
+			t.Escaped = true
+		}
+	}
+	return t
+}
+
+type workItem struct {
+	b   *ssa.BasicBlock
+	idx int // first instruction to run
+	s   *state
+}
+
+func (r *run) explore() {
+	var start workItem
+	s := &state{regs: map[ssa.Value]bool{}, cells: map[ssa.Value]bool{}, bound: map[ssa.Value][]effect{}}
+	switch r.obj.Kind {
+	case FromParam:
+		s.regs[r.obj.Value] = true
+		start = workItem{r.m.Fn.Blocks[0], 0, s}
+	case FromFreeVar:
+		s.cells[r.obj.Cell] = true
+		start = workItem{r.m.Fn.Blocks[0], 0, s}
+	default:
+		b := r.obj.Site.Block()
+		idx := indexOf(b, r.obj.Site)
+		if idx < 0 {
+			r.gaveUp = true
+			return
+		}
+		if r.obj.Value != nil {
+			s.regs[r.obj.Value] = true
+		}
+		if r.obj.Cell != nil {
+			s.cells[r.obj.Cell] = true
+		}
+		s.defers = r.m.earlierClosureDefers(r.obj.Site)
+		start = workItem{b, idx + 1, s}
+	}
+	visited := map[string]bool{}
+	work := []workItem{start}
+	steps := 0
+	for len(work) > 0 {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		if it.idx == 0 {
+			k := fmt.Sprintf("%d#%s", it.b.Index, it.s.key())
+			if visited[k] {
+				continue
+			}
+			visited[k] = true
+		}
+		if steps++; steps > maxStates {
+			r.gaveUp = true
+			return
+		}
+		succ := r.block(it)
+		work = append(work, succ...)
+	}
+}
+
+func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
+	for i, in := range b.Instrs {
+		if in == instr {
+			return i
+		}
+	}
+	return -1
+}
+
+// block runs the instructions of it.b from it.idx and returns the
+// successor work items.
+func (r *run) block(it workItem) []workItem {
+	s := it.s
+	b := it.b
+	for i := it.idx; i < len(b.Instrs); i++ {
+		instr := b.Instrs[i]
+		if _, ok := instr.(*ssa.Phi); ok {
+			continue // evaluated on the incoming edge
+		}
+		if instr == r.obj.Site && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
+			// The allocation runs again: a loop.
+			if !r.reallocate(s, instr) {
+				return nil
+			}
+			continue
+		}
+		if !r.step(s, instr) {
+			return nil
+		}
+		if s.st == Escaped || s.st == Null {
+			r.escaped = r.escaped || s.st == Escaped
+			r.exits = append(r.exits, exitRecord{st: s.st})
+			return nil
+		}
+	}
+	// Successors.
+	last := b.Instrs[len(b.Instrs)-1]
+	switch last := last.(type) {
+	case *ssa.If:
+		var out []workItem
+		for si, succ := range b.Succs {
+			ns := s.clone()
+			if !r.refine(ns, last, si == 0) {
+				continue
+			}
+			if ns.st == Null {
+				r.exits = append(r.exits, exitRecord{st: Null})
+				continue
+			}
+			r.phis(ns, b, succ)
+			out = append(out, workItem{succ, 0, ns})
+		}
+		return out
+	case *ssa.Return, *ssa.Panic:
+		return nil
+	}
+	var out []workItem
+	for i, succ := range b.Succs {
+		ns := s
+		if i < len(b.Succs)-1 {
+			ns = s.clone()
+		}
+		r.phis(ns, b, succ)
+		out = append(out, workItem{succ, 0, ns})
+	}
+	return out
+}
+
+// phis evaluates succ's phi nodes for the edge from pred.
+func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) {
+	idx := -1
+	for i, p := range succ.Preds {
+		if p == pred {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return
+	}
+	set := map[ssa.Value]bool{}
+	for _, instr := range succ.Instrs {
+		phi, ok := instr.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		set[phi] = idx < len(phi.Edges) && s.regs[phi.Edges[idx]]
+	}
+	for v, a := range set {
+		if a {
+			s.regs[v] = true
+		} else {
+			delete(s.regs, v)
+		}
+	}
+}
+
+// reallocate handles the allocation site running again while the object
+// may still be live: the previous object is lost unless something still
+// holds it.
+func (r *run) reallocate(s *state, site ssa.Instruction) bool {
+	if s.st == Live && len(s.cells) == 0 && !r.deferredFree(s) {
+		r.find(&Finding{Kind: LeakLoop, Obj: r.obj, Pos: r.obj.Pos, Other: r.loopPos(site.Pos())})
+	}
+	// Follow the new object from here; the old one is reported.
+	s.st = Live
+	s.at, s.by = token.NoPos, ""
+	s.regs = map[ssa.Value]bool{}
+	if r.obj.Value != nil {
+		s.regs[r.obj.Value] = true
+	}
+	s.cells = map[ssa.Value]bool{}
+	if r.obj.Cell != nil {
+		s.cells[r.obj.Cell] = true
+	}
+	return true
+}
+
+func (r *run) deferredFree(s *state) bool {
+	for _, d := range s.defers {
+		if d.act == actFree || d.act == actEscape || d.act == actTake {
+			return true
+		}
+	}
+	return false
+}
+
+// loopPos finds the for or range statement of the function's syntax
+// that most closely encloses pos.
+func (r *run) loopPos(pos token.Pos) token.Pos {
+	syn := r.m.Fn.Syntax()
+	if syn == nil {
+		return token.NoPos
+	}
+	best := token.NoPos
+	ast.Inspect(syn, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			if n.Pos() <= pos && pos < n.End() {
+				best = n.Pos()
+			}
+		case *ast.FuncLit:
+			if n.Pos() <= pos && pos < n.End() && n != syn {
+				return false
+			}
+		}
+		return n.Pos() <= pos && pos < n.End()
+	})
+	return best
+}
+
+func (r *run) find(f *Finding) {
+	if !r.report || r.seen[f.Kind] {
+		return
+	}
+	r.seen[f.Kind] = true
+	if isLeak(f.Kind) {
+		// One leak per allocation: the most specific path wins.
+		for i, old := range r.findings {
+			if isLeak(old.Kind) {
+				if leakRank(f.Kind) > leakRank(old.Kind) {
+					r.findings[i] = f
+				}
+				return
+			}
+		}
+	}
+	r.findings = append(r.findings, f)
+}
+
+func isLeak(k FindingKind) bool { return k == Leak || k == LeakLoop || k == LeakInline }
+
+func leakRank(k FindingKind) int {
+	switch k {
+	case LeakInline:
+		return 2
+	case LeakLoop:
+		return 1
+	}
+	return 0
+}
+
+func (r *run) alias(s *state, v ssa.Value) bool {
+	return v != nil && s.regs[v]
+}
+
+// refAlias reports whether an event argument holds the object now.
+func (r *run) refAlias(s *state, ref Ref) bool {
+	switch ref.Kind {
+	case RefValue:
+		return s.regs[ref.V]
+	case RefCell:
+		return s.cells[ref.V]
+	}
+	return false
+}
+
+// escape stops tracking: the object went where the model cannot follow.
+func (r *run) escape(s *state) {
+	if s.st == Live || s.st == Transferred || s.st == Freed {
+		s.st = Escaped
+	}
+}
+
+// step runs one instruction. It returns false when the path ends.
+func (r *run) step(s *state, instr ssa.Instruction) bool {
+	if ev := r.m.events[instr]; ev != nil {
+		r.event(s, ev)
+		return true
+	}
+	switch in := instr.(type) {
+	case *ssa.Call:
+		return r.goCall(s, in, &in.Call, false)
+	case *ssa.Defer:
+		if effs, ok := s.bound[in.Call.Value]; ok {
+			s.defers = append(s.defers, effs...)
+			delete(s.bound, in.Call.Value)
+			return true
+		}
+		return r.goCall(s, in, &in.Call, true)
+	case *ssa.Go:
+		if r.callTouches(s, &in.Call) {
+			r.escape(s)
+		}
+	case *ssa.RunDefers:
+		for i := len(s.defers) - 1; i >= 0; i-- {
+			d := s.defers[i]
+			if d.viaCell != nil && !s.cells[d.viaCell] {
+				continue
+			}
+			r.apply(s, d, true)
+			if s.st == Escaped {
+				return true
+			}
+		}
+		s.defers = nil
+	case *ssa.Return:
+		for i, v := range in.Results {
+			if r.alias(s, v) || r.tupleAlias(s, v) {
+				if s.st == Live {
+					s.st = Returned
+					r.exits = append(r.exits, exitRecord{st: Returned, returned: i})
+					return false
+				}
+				if s.st == Freed {
+					// Returning a dangling pointer: report as use.
+					r.find(&Finding{Kind: UseAfterFree, Obj: r.obj, Pos: v.Pos(), Other: s.at})
+				}
+			}
+		}
+		if s.st == Live && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
+			pos := in.Pos()
+			if pos == token.NoPos {
+				pos = r.funcEnd()
+			}
+			if r.obj.Value != nil && r.inlineOnly() && s.borrowedBy != "" {
+				r.find(&Finding{Kind: LeakInline, Obj: r.obj, Pos: r.obj.Pos, Callee: s.borrowedBy})
+			} else {
+				r.find(&Finding{Kind: Leak, Obj: r.obj, Pos: r.obj.Pos, Other: pos})
+			}
+		}
+		r.exits = append(r.exits, exitRecord{st: s.st})
+		return false
+	case *ssa.Panic:
+		return false
+	case *ssa.Store:
+		switch {
+		case r.alias(s, in.Val):
+			if r.isCell(in.Addr) && !r.m.exposed[in.Addr] {
+				s.cells[in.Addr] = true
+			} else {
+				r.escape(s)
+			}
+		case s.cells[in.Addr]:
+			delete(s.cells, in.Addr)
+		}
+		if r.alias(s, in.Addr) {
+			r.use(s, in.Pos())
+		}
+	case *ssa.MapUpdate:
+		if r.alias(s, in.Value) || r.alias(s, in.Key) {
+			r.escape(s)
+		}
+	case *ssa.Send:
+		if r.alias(s, in.X) {
+			r.escape(s)
+		}
+	case *ssa.MakeClosure:
+		for _, c := range in.Bindings {
+			if s.cells[c] && r.m.exposed[c] {
+				r.escape(s)
+			}
+		}
+	case *ssa.Alloc:
+		// A fresh cell (a variable declared in a loop body).
+		delete(s.cells, in)
+		delete(s.regs, in)
+	case *ssa.If, *ssa.Jump, *ssa.DebugRef:
+	case ssa.Value:
+		r.value(s, in)
+	default:
+		for _, op := range instr.Operands(nil) {
+			if op != nil && r.alias(s, *op) {
+				r.escape(s)
+			}
+		}
+	}
+	return true
+}
+
+func (r *run) tupleAlias(s *state, v ssa.Value) bool { return false }
+
+func (r *run) funcEnd() token.Pos {
+	if syn := r.m.Fn.Syntax(); syn != nil {
+		switch syn := syn.(type) {
+		case *ast.FuncDecl:
+			if syn.Body != nil {
+				return syn.Body.Rbrace
+			}
+		case *ast.FuncLit:
+			return syn.Body.Rbrace
+		}
+	}
+	return r.m.Fn.Pos()
+}
+
+// inlineOnly reports whether the allocation's value is never bound to a
+// variable: its only uses are conversions feeding one call.
+func (r *run) inlineOnly() bool {
+	if r.obj.Site == nil {
+		return false
+	}
+	if _, ok := r.obj.Site.(*ssa.Call); !ok {
+		return false
+	}
+	v := r.obj.Value
+	for {
+		refs := v.Referrers()
+		if refs == nil {
+			return false
+		}
+		var next ssa.Value
+		n := 0
+		for _, ref := range *refs {
+			if _, ok := ref.(*ssa.DebugRef); ok {
+				return false // bound to a named variable
+			}
+			n++
+			switch ref := ref.(type) {
+			case *ssa.Convert:
+				next = ref
+			case *ssa.ChangeType:
+				next = ref
+			case ssa.CallInstruction:
+				next = nil
+			default:
+				return false
+			}
+		}
+		if n != 1 {
+			return false
+		}
+		if next == nil {
+			return true
+		}
+		v = next
+	}
+}
+
+func (r *run) isCell(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Alloc:
+		return true
+	case *ssa.FreeVar:
+		_, ok := v.Type().Underlying().(*types.Pointer)
+		return ok
+	}
+	return false
+}
+
+// value computes whether a value-defining instruction aliases the object.
+func (r *run) value(s *state, v ssa.Value) {
+	alias := false
+	switch in := v.(type) {
+	case *ssa.Convert:
+		alias = r.alias(s, in.X)
+		if alias && isUintptr(in.Type()) {
+			// Laundered through uintptr: the model cannot follow
+			// arithmetic on it.
+			if !convertsBack(in) {
+				r.escape(s)
+				return
+			}
+		}
+	case *ssa.ChangeType:
+		alias = r.alias(s, in.X)
+	case *ssa.MultiConvert:
+		alias = r.alias(s, in.X)
+	case *ssa.ChangeInterface:
+		alias = r.alias(s, in.X)
+	case *ssa.MakeInterface:
+		alias = r.alias(s, in.X)
+	case *ssa.TypeAssert:
+		alias = r.alias(s, in.X)
+	case *ssa.UnOp:
+		if in.Op == token.MUL {
+			if s.cells[in.X] {
+				alias = true
+			} else if r.alias(s, in.X) {
+				r.use(s, in.Pos())
+			}
+		}
+	case *ssa.FieldAddr:
+		alias = r.alias(s, in.X)
+	case *ssa.IndexAddr:
+		alias = r.alias(s, in.X)
+	case *ssa.Slice:
+		alias = r.alias(s, in.X)
+	case *ssa.Extract:
+		alias = in.Index == 0 && r.alias(s, in.Tuple)
+	case *ssa.Field, *ssa.Index, *ssa.Lookup:
+		// Reading a value out of an aggregate that holds the object
+		// would need field-sensitive tracking; the object is only ever
+		// in registers and cells here, so nothing to do.
+	case *ssa.BinOp:
+		// Comparisons and arithmetic do not move ownership.
+	case *ssa.Phi:
+	default:
+		for _, op := range v.(ssa.Instruction).Operands(nil) {
+			if op != nil && r.alias(s, *op) {
+				r.escape(s)
+				return
+			}
+		}
+	}
+	if alias {
+		s.regs[v] = true
+	} else {
+		delete(s.regs, v)
+	}
+}
+
+func isUintptr(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Uintptr
+}
+
+// convertsBack reports whether a uintptr conversion is only converted
+// straight back to a pointer (cgo's own code and unsafe.Pointer(uintptr)
+// idioms that keep the value).
+func convertsBack(v ssa.Value) bool {
+	refs := v.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		c, ok := r.(*ssa.Convert)
+		if !ok || isUintptr(c.Type()) {
+			return false
+		}
+	}
+	return true
+}
+
+// use records a read or write through the object.
+func (r *run) use(s *state, pos token.Pos) {
+	if s.st == Freed {
+		r.find(&Finding{Kind: UseAfterFree, Obj: r.obj, Pos: pos, Other: s.at})
+		s.st = Escaped // one report per path is enough
+	}
+}
+
+// apply performs an action on the object.
+func (r *run) apply(s *state, e effect, deferred bool) {
+	switch e.act {
+	case actUse:
+		r.use(s, e.pos)
+		if s.st == Live {
+			s.borrowedBy = e.callee
+		}
+	case actFree:
+		switch s.st {
+		case Live:
+			if a := r.obj.Alloc; a != nil && e.dealloc != nil && a.Family != e.dealloc.Family {
+				r.find(&Finding{Kind: WrongDealloc, Obj: r.obj, Pos: e.pos, Callee: e.callee})
+			}
+			s.st, s.at = Freed, e.pos
+			r.freed = true
+		case Freed:
+			r.find(&Finding{Kind: DoubleFree, Obj: r.obj, Pos: e.pos, Other: s.at, Deferred: deferred})
+			s.st = Escaped
+		case Transferred:
+			r.find(&Finding{Kind: FreeTaken, Obj: r.obj, Pos: e.pos, Other: s.at, Callee: s.by})
+			s.st = Escaped
+		}
+	case actTake:
+		switch s.st {
+		case Live:
+			s.st, s.at, s.by = Transferred, e.pos, e.callee
+		case Freed:
+			r.use(s, e.pos)
+		default:
+			r.escape(s)
+		}
+	case actEscape:
+		if s.st == Freed {
+			r.use(s, e.pos)
+			return
+		}
+		r.escape(s)
+	}
+}
+
+// event applies a boundary event.
+func (r *run) event(s *state, ev *Event) {
+	name := ev.Callee.UserName()
+	var effs []effect
+	for i, a := range ev.Args {
+		if a.Kind == RefUnknown || !r.refAlias(s, a) {
+			continue
+		}
+		effs = append(effs, effect{act: cAction(ev, i), pos: ev.Pos, callee: name, dealloc: deallocOf(ev, i)})
+	}
+	if ev.Result != nil {
+		delete(s.regs, ev.Result)
+		if ev.Summary.ReturnsParam >= 0 && ev.Summary.ReturnsParam < len(ev.Args) && r.refAlias(s, ev.Args[ev.Summary.ReturnsParam]) && !ev.AtExit {
+			s.regs[ev.Result] = true
+		}
+	}
+	switch {
+	case ev.AtExit && ev.DeferredValue != nil:
+		if len(effs) > 0 {
+			s.bound[ev.DeferredValue] = effs
+		}
+	case ev.AtExit:
+		s.defers = append(s.defers, effs...)
+	default:
+		for _, e := range effs {
+			r.apply(s, e, false)
+		}
+	}
+}
+
+// cAction maps a C function's summary effect on parameter i to an
+// action. Unknown functions are trusted to only read a const pointer
+// parameter; anything else unknown stops tracking.
+func cAction(ev *Event, i int) action {
+	s := ev.Summary
+	e := s.Effect(i)
+	switch {
+	case e&bridge.Frees != 0:
+		return actFree
+	case e&(bridge.MayFree|bridge.Keeps|bridge.EffectUnknown) != 0:
+		if e&bridge.EffectUnknown != 0 && e&(bridge.MayFree|bridge.Keeps) == 0 && constParam(ev, i) {
+			return actUse
+		}
+		return actEscape
+	case e&bridge.Takes != 0:
+		return actTake
+	case e&bridge.Returned != 0, e&bridge.Borrows != 0:
+		return actUse
+	}
+	return actEscape
+}
+
+func constParam(ev *Event, i int) bool {
+	if ev.Decl == nil || i >= len(ev.Decl.Params) {
+		return false
+	}
+	return ev.Decl.Params[i].IsConstPointer()
+}
+
+func deallocOf(ev *Event, i int) *bridge.Allocator {
+	if ev.Summary.Deallocs != nil {
+		if a := ev.Summary.Deallocs[i]; a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+// callTouches reports whether a call passes the object or a cell
+// holding it.
+func (r *run) callTouches(s *state, c *ssa.CallCommon) bool {
+	if r.alias(s, c.Value) {
+		return true
+	}
+	for _, a := range c.Args {
+		if r.alias(s, a) || s.cells[a] {
+			return true
+		}
+	}
+	if mc, ok := c.Value.(*ssa.MakeClosure); ok {
+		for _, b := range mc.Bindings {
+			if s.cells[b] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// goCall applies a call of Go code.
+func (r *run) goCall(s *state, instr ssa.CallInstruction, c *ssa.CallCommon, deferred bool) bool {
+	if fn := c.StaticCallee(); fn != nil && isCgoRuntimeHelper(fn) {
+		return true
+	}
+	if noReturn(c) {
+		return false
+	}
+	touches := r.callTouches(s, c)
+	if v := instr.Value(); v != nil {
+		delete(s.regs, v)
+	}
+	if !touches {
+		return true
+	}
+	if b, ok := c.Value.(*ssa.Builtin); ok {
+		switch b.Name() {
+		case "len", "cap", "print", "println", "copy", "min", "max", "clear":
+			for _, a := range c.Args {
+				if r.alias(s, a) {
+					r.use(s, c.Pos())
+				}
+			}
+			return true
+		case "ssa:wrapnilchk":
+			if v := instr.Value(); v != nil && r.alias(s, c.Args[0]) {
+				s.regs[v] = true
+			}
+			return true
+		}
+		r.escape(s)
+		return true
+	}
+	if c.IsInvoke() {
+		r.escape(s)
+		return true
+	}
+	if fn := c.StaticCallee(); fn != nil && isKeepAlive(fn) {
+		return true
+	}
+	sum, env := r.m.res.calleeSummary(c)
+	if sum == nil {
+		r.escape(s)
+		return true
+	}
+	name := calleeName(c)
+	var effs []effect
+	for i, a := range c.Args {
+		if !r.alias(s, a) {
+			continue
+		}
+		effs = append(effs, effect{act: goAction(sum.param(i)), pos: c.Pos(), callee: name})
+		if sum.param(i)&bridge.Returned != 0 && !deferred {
+			if v := instr.Value(); v != nil {
+				s.regs[v] = true
+			}
+		}
+	}
+	if env != nil {
+		for k, b := range env.Bindings {
+			e := sum.freeVar(k)
+			if !s.cells[b] && !deferred {
+				continue
+			}
+			if e == bridge.Borrows || e == 0 {
+				continue
+			}
+			eff := effect{act: goAction(e), pos: c.Pos(), callee: name}
+			if deferred {
+				eff.pos = instr.Pos()
+				eff.viaCell = b
+			}
+			effs = append(effs, eff)
+		}
+	}
+	if deferred {
+		for i := range effs {
+			if effs[i].viaCell == nil {
+				effs[i].pos = instr.Pos()
+			}
+		}
+		s.defers = append(s.defers, effs...)
+		return true
+	}
+	for _, e := range effs {
+		r.apply(s, e, false)
+	}
+	return true
+}
+
+func goAction(e bridge.Effect) action {
+	switch {
+	case e&bridge.Frees != 0 && e&(bridge.EffectUnknown|bridge.Keeps|bridge.MayFree) == 0:
+		return actFree
+	case e&(bridge.EffectUnknown|bridge.Keeps|bridge.MayFree|bridge.Takes) != 0:
+		return actEscape
+	case e&(bridge.Borrows|bridge.Returned) != 0, e == 0:
+		return actUse
+	}
+	return actEscape
+}
+
+func calleeName(c *ssa.CallCommon) string {
+	if fn := c.StaticCallee(); fn != nil {
+		if fn.Parent() != nil {
+			return "the function literal"
+		}
+		if fn.Pkg != nil && fn.Signature.Recv() == nil {
+			return fn.Name()
+		}
+		return fn.Name()
+	}
+	return "the call"
+}
+
+func isKeepAlive(fn *ssa.Function) bool {
+	return fn.Pkg != nil && fn.Pkg.Pkg.Path() == "runtime" && fn.Name() == "KeepAlive"
+}
+
+// noReturn lists calls that end the path without running deferred
+// calls or returning.
+func noReturn(c *ssa.CallCommon) bool {
+	fn := c.StaticCallee()
+	if fn == nil || fn.Pkg == nil {
+		return false
+	}
+	switch fn.Pkg.Pkg.Path() + "." + fn.Name() {
+	case "os.Exit", "log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic", "log.Panicf", "log.Panicln", "runtime.Goexit", "syscall.Exit":
+		return true
+	}
+	return false
+}
+
+// refine applies what a branch condition says about the object. It
+// returns false when the branch cannot be taken with this state.
+func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
+	bin, ok := cond.Cond.(*ssa.BinOp)
+	if !ok {
+		return true
+	}
+	x, y := bin.X, bin.Y
+	if isNil(x) {
+		x, y = y, x
+	}
+	// p == nil, p != nil
+	if isNil(y) && r.alias(s, x) && (bin.Op == token.EQL || bin.Op == token.NEQ) {
+		isNilBranch := (bin.Op == token.EQL) == taken
+		if isNilBranch {
+			if !r.obj.MayBeNil && s.st == Live {
+				return false
+			}
+			if s.st == Live || s.st == Freed {
+				s.st = Null
+			}
+		}
+		return true
+	}
+	// The success test of an out-parameter allocation.
+	if r.obj.Guard != nil && s.st == Live {
+		if failed, known := guardFails(r.obj, bin, taken); known && failed {
+			s.st = Null
+		}
+	}
+	return true
+}
+
+func isNil(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.IsNil()
+}
+
+// guardFails evaluates a comparison of an allocation's guard (the call
+// result) against a constant.
+func guardFails(o *Object, bin *ssa.BinOp, taken bool) (failed, known bool) {
+	x, y, op := bin.X, bin.Y, bin.Op
+	if _, ok := x.(*ssa.Const); ok {
+		x, y = y, x
+		op = flip(op)
+	}
+	if !sameValue(x, o.Guard) {
+		return false, false
+	}
+	c, ok := y.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
+		return false, false
+	}
+	k, ok := constant.Int64Val(c.Value)
+	if !ok {
+		return false, false
+	}
+	// Does the condition (as taken or not) imply failure?
+	holds := func(v int64) bool {
+		switch op {
+		case token.EQL:
+			return v == k
+		case token.NEQ:
+			return v != k
+		case token.LSS:
+			return v < k
+		case token.LEQ:
+			return v <= k
+		case token.GTR:
+			return v > k
+		case token.GEQ:
+			return v >= k
+		}
+		return false
+	}
+	// The branch implies failure when every value satisfying the branch
+	// condition is a failure value. Check on a few representatives.
+	var success []int64
+	switch o.Success {
+	case bridge.SuccessZero:
+		success = []int64{0}
+	case bridge.SuccessNonNeg:
+		success = []int64{0, 1, 1 << 20}
+	case bridge.SuccessNotMinus1:
+		success = []int64{0, 1, -2}
+	default:
+		return false, false
+	}
+	for _, v := range success {
+		if holds(v) == taken {
+			return false, true
+		}
+	}
+	return true, true
+}
+
+func flip(op token.Token) token.Token {
+	switch op {
+	case token.LSS:
+		return token.GTR
+	case token.GTR:
+		return token.LSS
+	case token.LEQ:
+		return token.GEQ
+	case token.GEQ:
+		return token.LEQ
+	}
+	return op
+}
+
+// sameValue reports whether v is g, possibly through conversions.
+func sameValue(v, g ssa.Value) bool {
+	for {
+		if v == g {
+			return true
+		}
+		switch x := v.(type) {
+		case *ssa.Convert:
+			v = x.X
+		case *ssa.ChangeType:
+			v = x.X
+		default:
+			return false
+		}
+	}
+}

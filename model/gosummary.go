@@ -1,0 +1,217 @@
+package model
+
+import (
+	"fmt"
+	"go/types"
+	"strings"
+
+	"github.com/ffivet/ffivet/bridge"
+	"golang.org/x/tools/go/ssa"
+)
+
+// A GoSummary is what a Go function does with the C memory it is given
+// or returns. It is the Go-side counterpart of bridge.Summary.
+type GoSummary struct {
+	// Params holds the effect on each parameter (bridge.Borrows when it
+	// only reads it, Frees when it frees it on every path, ...).
+	Params []bridge.Effect
+	// FreeVars holds the effect on the content of each captured
+	// variable, for closures.
+	FreeVars []bridge.Effect
+	// Owned is set when a result is C memory the caller must release.
+	Owned *OwnedResult
+}
+
+// An OwnedResult describes a result that carries ownership of C memory.
+type OwnedResult struct {
+	Index    int
+	Family   string
+	Dealloc  string
+	What     string // what allocated it inside the function, e.g. "C.CString"
+	MayBeNil bool
+}
+
+func (s *GoSummary) String() string {
+	if s == nil {
+		return "unknown"
+	}
+	var parts []string
+	for i, e := range s.Params {
+		parts = append(parts, fmt.Sprintf("p%d=%s", i, e))
+	}
+	for i, e := range s.FreeVars {
+		parts = append(parts, fmt.Sprintf("fv%d=%s", i, e))
+	}
+	if s.Owned != nil {
+		parts = append(parts, fmt.Sprintf("owned r%d=%s/%s", s.Owned.Index, s.Owned.Family, s.Owned.Dealloc))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *GoSummary) param(i int) bridge.Effect {
+	if s == nil || i >= len(s.Params) {
+		return bridge.EffectUnknown
+	}
+	return s.Params[i]
+}
+
+func (s *GoSummary) freeVar(i int) bridge.Effect {
+	if s == nil || i >= len(s.FreeVars) {
+		return bridge.EffectUnknown
+	}
+	return s.FreeVars[i]
+}
+
+// interesting reports whether the summary says more than "borrows
+// everything, returns nothing owned", which is worth a fact.
+func (s *GoSummary) interesting() bool {
+	if s == nil {
+		return false
+	}
+	if s.Owned != nil {
+		return true
+	}
+	for _, e := range s.Params {
+		if e != bridge.Borrows && e != bridge.EffectUnknown {
+			return true
+		}
+	}
+	return false
+}
+
+// A FuncFact carries a GoSummary across packages.
+type FuncFact struct{ Summary GoSummary }
+
+func (*FuncFact) AFact()           {}
+func (f *FuncFact) String() string { return "ffivet(" + f.Summary.String() + ")" }
+
+// A pkgFact marks packages that export FuncFacts, so packages that
+// import none of them can skip building SSA.
+type pkgFact struct{}
+
+func (*pkgFact) AFact()         {}
+func (*pkgFact) String() string { return "ffivet-cgo" }
+
+// pointerLike reports whether values of t can carry memory the model
+// tracks.
+func pointerLike(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Pointer:
+		return true
+	case *types.Basic:
+		return u.Kind() == types.UnsafePointer
+	}
+	return false
+}
+
+// summarize computes fn's summary. Recursion yields nil (unknown).
+func (res *Result) summarize(fn *ssa.Function) *GoSummary {
+	if s, ok := res.summaries[fn]; ok {
+		return s
+	}
+	res.summaries[fn] = nil // recursion guard
+	if len(fn.Blocks) == 0 {
+		return nil
+	}
+	f := res.Function(fn)
+	sum := &GoSummary{}
+	for _, p := range fn.Params {
+		if !pointerLike(p.Type()) {
+			sum.Params = append(sum.Params, bridge.Borrows)
+			continue
+		}
+		sum.Params = append(sum.Params, f.paramEffect(&Object{Kind: FromParam, Value: p, Region: RegionUnknown, What: p.Name()}))
+	}
+	for k, fv := range fn.FreeVars {
+		ptr, ok := fv.Type().Underlying().(*types.Pointer)
+		if !ok || !pointerLike(ptr.Elem()) {
+			sum.FreeVars = append(sum.FreeVars, bridge.Borrows)
+			continue
+		}
+		sum.FreeVars = append(sum.FreeVars, f.paramEffect(&Object{Kind: FromFreeVar, Cell: fv, Index: k, What: fv.Name()}))
+	}
+	for _, o := range f.Objects() {
+		if o.Kind != FromAllocation || o.Region != RegionCHeap {
+			continue
+		}
+		r := &run{m: f, obj: o, seen: map[FindingKind]bool{}}
+		r.explore()
+		if r.gaveUp || r.escaped {
+			continue
+		}
+		idx := -1
+		for _, e := range r.exits {
+			if e.st == Returned {
+				idx = e.returned
+			}
+		}
+		if idx >= 0 && sum.Owned == nil {
+			sum.Owned = &OwnedResult{Index: idx, Family: o.Alloc.Family, Dealloc: o.Alloc.Dealloc, What: o.What, MayBeNil: o.MayBeNil}
+		}
+	}
+	res.summaries[fn] = sum
+	return sum
+}
+
+// paramEffect explores an incoming value and summarizes its fate.
+func (f *Function) paramEffect(o *Object) bridge.Effect {
+	r := &run{m: f, obj: o, seen: map[FindingKind]bool{}}
+	r.explore()
+	if r.gaveUp || r.escaped {
+		return bridge.EffectUnknown
+	}
+	var freed, live, returned, taken int
+	for _, e := range r.exits {
+		switch e.st {
+		case Freed:
+			freed++
+		case Live:
+			live++
+		case Returned:
+			returned++
+		case Transferred:
+			taken++
+		}
+	}
+	var eff bridge.Effect
+	switch {
+	case freed > 0 && live == 0 && returned == 0 && taken == 0:
+		eff = bridge.Frees
+	case freed > 0:
+		eff = bridge.MayFree
+	case taken > 0:
+		eff = bridge.Takes
+	default:
+		eff = bridge.Borrows
+	}
+	if returned > 0 {
+		eff |= bridge.Returned
+	}
+	return eff
+}
+
+// calleeSummary returns the summary of a Go call's callee, and the
+// closure whose bindings its FreeVars refer to.
+func (res *Result) calleeSummary(c *ssa.CallCommon) (*GoSummary, *ssa.MakeClosure) {
+	var mc *ssa.MakeClosure
+	var fn *ssa.Function
+	switch v := c.Value.(type) {
+	case *ssa.MakeClosure:
+		mc = v
+		fn, _ = v.Fn.(*ssa.Function)
+	case *ssa.Function:
+		fn = v
+	}
+	if fn == nil {
+		return nil, nil
+	}
+	if fn.Pkg == res.SSA && fn.Synthetic == "" || fn.Parent() != nil {
+		return res.summarize(fn), mc
+	}
+	if obj, ok := fn.Object().(*types.Func); ok {
+		if s, ok := res.imported[obj.Origin()]; ok {
+			return s, mc
+		}
+	}
+	return nil, mc
+}
