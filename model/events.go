@@ -131,6 +131,12 @@ func eventAt(call ssa.CallInstruction, pkg *bridge.Package) *Event {
 	if inner == nil {
 		return nil
 	}
+	if _, ok := call.(*ssa.Call); !ok && nested == nil {
+		// defer func() { C.free(p) }(): the closure reads its captured
+		// variables when it runs, not now. The engine applies the
+		// closure's summary at exit instead.
+		return nil
+	}
 	ev := newEvent(inner, pkg)
 	ev.Instr, ev.Pos, ev.Wrapper = call, innerCall.Pos(), w
 	if ev.Pos == token.NoPos {

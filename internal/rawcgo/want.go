@@ -1,0 +1,102 @@
+package rawcgo
+
+import (
+	"fmt"
+	"go/scanner"
+	"go/token"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Expectations are the `// want "regexp"` comments of a package's user
+// files, by file and line, in the notation analysistest reads.
+type Expectations map[string]map[int][]*regexp.Regexp
+
+// ReadWants collects the expectations of p's user files.
+func ReadWants(p *Package) (Expectations, error) {
+	ex := Expectations{}
+	for _, f := range p.Files {
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				text := strings.TrimPrefix(c.Text, "//")
+				text = strings.TrimPrefix(strings.TrimSuffix(text, "*/"), "/*")
+				text = strings.TrimSpace(text)
+				rest, ok := strings.CutPrefix(text, "want ")
+				if !ok {
+					continue
+				}
+				pos := p.Fset.Position(c.Pos())
+				res, err := parseWant(rest)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %v", pos, err)
+				}
+				if ex[pos.Filename] == nil {
+					ex[pos.Filename] = map[int][]*regexp.Regexp{}
+				}
+				ex[pos.Filename][pos.Line] = append(ex[pos.Filename][pos.Line], res...)
+			}
+		}
+	}
+	return ex, nil
+}
+
+func parseWant(s string) ([]*regexp.Regexp, error) {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	sc.Init(fset.AddFile("want", -1, len(s)), []byte(s), nil, 0)
+	var out []*regexp.Regexp
+	for {
+		_, tok, lit := sc.Scan()
+		switch tok {
+		case token.EOF, token.SEMICOLON:
+			return out, nil
+		case token.STRING:
+			u, err := strconv.Unquote(lit)
+			if err != nil {
+				return nil, err
+			}
+			re, err := regexp.Compile(u)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, re)
+		default:
+			return nil, fmt.Errorf("malformed want comment: unexpected %s", tok)
+		}
+	}
+}
+
+// Check matches diagnostics against expectations and returns one
+// message per unexpected diagnostic and per unmet expectation.
+func Check(p *Package, ex Expectations, diags []analysis.Diagnostic) []string {
+	var problems []string
+	for _, d := range diags {
+		pos := p.Fset.Position(d.Pos)
+		res := ex[pos.Filename][pos.Line]
+		matched := -1
+		for i, re := range res {
+			if re.MatchString(d.Message) {
+				matched = i
+				break
+			}
+		}
+		if matched < 0 {
+			problems = append(problems, fmt.Sprintf("%s: unexpected diagnostic: %s", pos, d.Message))
+			continue
+		}
+		ex[pos.Filename][pos.Line] = append(res[:matched:matched], res[matched+1:]...)
+	}
+	for file, lines := range ex {
+		for line, res := range lines {
+			for _, re := range res {
+				problems = append(problems, fmt.Sprintf("%s:%d: no diagnostic was reported matching %q", file, line, re))
+			}
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
