@@ -90,39 +90,52 @@ func (p *Package) collectDecl(u *Unit, d *cc.Declaration) {
 // collectTags records struct, union and enum tags declared in specifiers.
 func (p *Package) collectTags(ds *cc.DeclarationSpecifiers) {
 	for ; ds != nil; ds = ds.DeclarationSpecifiers {
-		ts := ds.TypeSpecifier
-		if ts == nil {
-			continue
-		}
-		var t cc.Type
-		var tag string
-		switch {
-		case ts.StructOrUnionSpecifier != nil:
-			s := ts.StructOrUnionSpecifier
-			t = s.Type()
-			tag = s.Token.SrcStr()
-			if tag == "" {
-				continue
-			}
-			kw := "struct "
-			if t != nil && t.Kind() == cc.Union {
-				kw = "union "
-			}
-			tag = kw + tag
-		case ts.EnumSpecifier != nil:
-			e := ts.EnumSpecifier
-			if e.Token2.SrcStr() == "" {
-				continue
-			}
-			t, tag = e.Type(), "enum "+e.Token2.SrcStr()
-		default:
-			continue
-		}
-		if old, ok := p.Types[tag]; ok && old.Type != nil && !old.Type.IsIncomplete() {
-			continue
-		}
-		p.Types[tag] = &TypeDecl{Name: tag, Type: t}
+		p.collectTag(ds.TypeSpecifier)
 	}
+}
+
+// collectTag records the tag a type specifier declares, and the tags
+// declared inside a struct or union definition, which C puts in the
+// same scope as the outer one.
+func (p *Package) collectTag(ts *cc.TypeSpecifier) {
+	if ts == nil {
+		return
+	}
+	var t cc.Type
+	var tag string
+	switch {
+	case ts.StructOrUnionSpecifier != nil:
+		s := ts.StructOrUnionSpecifier
+		for l := s.StructDeclarationList; l != nil; l = l.StructDeclarationList {
+			if sd := l.StructDeclaration; sd != nil {
+				for sq := sd.SpecifierQualifierList; sq != nil; sq = sq.SpecifierQualifierList {
+					p.collectTag(sq.TypeSpecifier)
+				}
+			}
+		}
+		t = s.Type()
+		tag = s.Token.SrcStr()
+		if tag == "" {
+			return
+		}
+		kw := "struct "
+		if t != nil && t.Kind() == cc.Union {
+			kw = "union "
+		}
+		tag = kw + tag
+	case ts.EnumSpecifier != nil:
+		e := ts.EnumSpecifier
+		if e.Token2.SrcStr() == "" {
+			return
+		}
+		t, tag = e.Type(), "enum "+e.Token2.SrcStr()
+	default:
+		return
+	}
+	if old, ok := p.Types[tag]; ok && old.Type != nil && !old.Type.IsIncomplete() {
+		return
+	}
+	p.Types[tag] = &TypeDecl{Name: tag, Type: t}
 }
 
 func (p *Package) addFunc(u *Unit, d *cc.Declarator, def *cc.FunctionDefinition) {

@@ -78,56 +78,98 @@ type Attributes struct {
 	Nonnull          []int  // __attribute__((nonnull(...))); empty with NonnullAll for all
 	NonnullAll       bool
 	ReturnsNonnull   bool
-	OwnershipReturns string // clang ownership_returns(module)
-	OwnershipTakes   map[int]string
-	OwnershipHolds   map[int]string
+	OwnershipReturns string         // clang ownership_returns(module)
+	OwnershipTakes   map[int]string // clang ownership_takes(module, N...): parameter → module
+	OwnershipHolds   map[int]string // clang ownership_holds(module, N...): parameter → module
+	// DeallocatorFor is set on a function that other declarations name in
+	// malloc(dealloc, N): parameter N-1 → the names of those allocators.
+	DeallocatorFor map[int][]string
 }
 
 func (a Attributes) IsZero() bool {
 	return !a.Malloc && a.Dealloc == "" && len(a.Nonnull) == 0 && !a.NonnullAll && !a.ReturnsNonnull &&
-		a.OwnershipReturns == "" && len(a.OwnershipTakes) == 0 && len(a.OwnershipHolds) == 0
+		a.OwnershipReturns == "" && len(a.OwnershipTakes) == 0 && len(a.OwnershipHolds) == 0 &&
+		len(a.DeallocatorFor) == 0
 }
 
-// A Layout is the memory layout of a C type on one target.
+// A Layout is the memory layout of a C type on one target. Size is -1
+// when the type is incomplete or its layout is unknown.
 type Layout struct {
 	Name     string // C spelling, e.g. "struct point" or "point_t"
 	Kind     cc.Kind
 	Size     int64
 	Align    int
-	Fields   []FieldLayout // for structs and unions
+	Fields   []FieldLayout // for structs and unions, in declaration order
 	Flexible bool          // ends in a flexible array member
 	Packed   bool
 }
 
 func (l *Layout) String() string {
+	if l == nil {
+		return "<nil layout>"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: size %d align %d", l.Name, l.Size, l.Align)
-	for _, f := range l.Fields {
-		fmt.Fprintf(&b, "\n\t%s", f.String())
+	if l.Packed {
+		b.WriteString(" packed")
 	}
+	if l.Flexible {
+		b.WriteString(" flexible")
+	}
+	writeFields(&b, l.Fields, 0, 1)
 	return b.String()
 }
 
-// A FieldLayout is one field of a struct or union.
+// writeFields lists fields one per line; the members of an anonymous
+// struct or union follow it, indented, with offsets from the outer start.
+func writeFields(b *strings.Builder, fields []FieldLayout, base int64, depth int) {
+	for _, f := range fields {
+		f.Offset += base
+		fmt.Fprintf(b, "\n%s%s", strings.Repeat("\t", depth), f.String())
+		if f.Anonymous && f.Record != nil && depth < 8 {
+			writeFields(b, f.Record.Fields, f.Offset, depth+1)
+		}
+	}
+}
+
+// A FieldLayout is one member of a struct or union.
 type FieldLayout struct {
-	Name      string // "" for an anonymous member
-	Type      string // C spelling of its type
-	Kind      cc.Kind
-	Offset    int64 // bytes from the start of the outer struct
-	Size      int64 // bytes; for a bit field, the size of its declared type
-	Align     int
+	Name   string // "" for an anonymous member or an unnamed bit field
+	Type   string // C spelling of its type
+	Kind   cc.Kind
+	Offset int64 // bytes from the start of the outer struct; for a bit field, of the byte holding its first bit
+	Size   int64 // bytes; for a bit field, the size of its declared type
+	Align  int   // the alignment the member was placed at (1 when packed)
+	// BitOffset is the bit field's first bit within the byte at Offset
+	// (0-7), counted in allocation order: from the least significant bit
+	// on little-endian targets, from the most significant on big-endian.
+	BitOffset int
 	BitField  bool
-	BitOffset int // bits after Offset, for a bit field
-	BitWidth  int // for a bit field
+	BitWidth  int // for a bit field; 0 for a zero-width one, which only moves the next member
 	Flexible  bool
 	Anonymous bool // an unnamed struct or union member whose fields are promoted
+	// Record is the layout of the member's type when that is a struct or
+	// union, with offsets from the member's start. Layout.Field uses it
+	// to find promoted and nested members.
+	Record *Layout
 }
 
 func (f FieldLayout) String() string {
-	if f.BitField {
-		return fmt.Sprintf("%s %s @%d+%d:%d", f.Type, f.Name, f.Offset, f.BitOffset, f.BitWidth)
+	name := f.Name
+	switch {
+	case f.Anonymous:
+		name = "<anonymous>"
+	case name == "":
+		name = "<unnamed>"
 	}
-	return fmt.Sprintf("%s %s @%d size %d", f.Type, f.Name, f.Offset, f.Size)
+	if f.BitField {
+		return fmt.Sprintf("%s %s @%d+%d:%d", f.Type, name, f.Offset, f.BitOffset, f.BitWidth)
+	}
+	s := fmt.Sprintf("%s %s @%d size %d align %d", f.Type, name, f.Offset, f.Size, f.Align)
+	if f.Flexible {
+		s += " flexible"
+	}
+	return s
 }
 
 // A Global is a C variable with static storage.

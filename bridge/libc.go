@@ -15,32 +15,46 @@ var libcOnce = sync.OnceValue(func() *Knowledge {
 // be modified.
 func Libc() *Knowledge { return libcOnce() }
 
-// A libcEntry is one row of the table, written compactly.
+// A libcEntry is one row of the table, written compactly. Parameter
+// indices are 0-based; the zero value of every field means "nothing
+// known" or "no", so a row lists only what is true of its function.
 type libcEntry struct {
 	name     string
 	returns  *Allocator // result is owned memory of this family
 	borrowed bool       // result points into library-owned memory
-	retParam int        // result aliases this parameter (-1: none)
-	frees    map[int]*Allocator
-	borrows  []int // pointer parameters only read or written during the call
-	keeps    []int
-	out      map[int]*Allocator
+	// retParam is the parameter the result aliases (strcpy's dest,
+	// strchr's string). With returns also set, the result aliases it only
+	// when that argument is non-NULL and is owned memory otherwise
+	// (realpath, getcwd).
+	retParam *int
+	frees    map[int]*Allocator // parameters released on every path
+	mayFree  map[int]*Allocator // parameters released on some outcomes only (realloc)
+	borrows  []int              // pointer parameters only read or written during the call
+	keeps    []int              // pointer parameters the library still uses after returning
+	out      map[int]*Allocator // T** parameters through which owned memory is stored
 	success  SuccessTest
 	errno    Tristate
 	errnoOn  bool // errno meaningful only on failure
 	errnoSig bool // errno is the only error signal
 }
 
+func param(i int) *int { return &i }
+
 func (e libcEntry) summary() *Summary {
 	s := &Summary{
 		Name: e.name, Known: true, Source: FromTable,
-		ReturnsOwned: e.returns, ReturnsBorrowed: e.borrowed, ReturnsParam: e.retParam,
+		ReturnsOwned: e.returns, ReturnsBorrowed: e.borrowed, ReturnsParam: -1,
 		OutOwned: e.out, Success: e.success, SetsErrno: e.errno,
 		ErrnoOnFailure: e.errnoOn, ErrnoOnlySignal: e.errnoSig,
-		Params: map[int]Effect{}, Deallocs: e.frees,
+		Params: map[int]Effect{}, Deallocs: map[int]*Allocator{},
 	}
-	for i := range e.frees {
+	for i, a := range e.frees {
 		s.Params[i] |= Frees
+		s.Deallocs[i] = a
+	}
+	for i, a := range e.mayFree {
+		s.Params[i] |= MayFree
+		s.Deallocs[i] = a
 	}
 	for _, i := range e.borrows {
 		s.Params[i] |= Borrows
@@ -51,33 +65,188 @@ func (e libcEntry) summary() *Summary {
 	for i := range e.out {
 		s.Params[i] |= Borrows
 	}
-	if e.retParam >= 0 {
-		s.Params[e.retParam] |= Returned
+	if e.retParam != nil {
+		s.ReturnsParam = *e.retParam
+		s.Params[*e.retParam] |= Returned
 	}
 	return s
 }
 
+// The allocation families of the C library. A family is named by what
+// its memory is (a FILE, a DIR) and released by exactly one function;
+// memory of one family handed to another family's deallocator is a bug
+// even when both are "pointers from libc" (fclose on a popen stream).
 var (
 	fileFamily     = &Allocator{Family: "FILE", Dealloc: "fclose"}
+	pipeFamily     = &Allocator{Family: "popen", Dealloc: "pclose"}
 	dirFamily      = &Allocator{Family: "DIR", Dealloc: "closedir"}
 	addrinfoFamily = &Allocator{Family: "addrinfo", Dealloc: "freeaddrinfo"}
+	dlFamily       = &Allocator{Family: "dlopen", Dealloc: "dlclose"}
+	mmapFamily     = &Allocator{Family: "mmap", Dealloc: "munmap"}
 )
 
-// libcTable is the knowledge about the C library, as data. Parameter
-// indices are 0-based.
+// libcTable is the knowledge about the C library, as data.
+//
+// Conventions the rows rely on:
+//
+//   - realloc and reallocarray release their argument only when they
+//     succeed; on failure the old block still belongs to the caller. A
+//     Summary cannot tie a parameter effect to the outcome, so the
+//     argument is MayFree (with its family in Deallocs) rather than
+//     Frees: a check then stops tracking the old pointer instead of
+//     reporting a double free on the idiomatic failure path
+//     "if (!n) free(p);".
+//   - getline and getdelim store a malloc'd buffer through their first
+//     argument (growing the one passed in with realloc); the buffer must
+//     be freed whatever the result, so it is OutOwned with the malloc
+//     family.
+//   - realpath and getcwd return malloc'd memory only when the buffer
+//     argument is NULL and return that buffer otherwise: both
+//     ReturnsOwned and ReturnsParam are set, and a check must look at the
+//     argument before it treats the result as owned.
+//   - Functions that return an error number instead of setting errno
+//     (getaddrinfo, posix_memalign, pthread_*) have SetsErrno No, so
+//     that reading errno after them can be reported.
+//   - The dl* functions report errors through dlerror, not errno.
 var libcTable = []libcEntry{
-	{name: "malloc", returns: MallocFamily, retParam: -1, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "calloc", returns: MallocFamily, retParam: -1, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "free", retParam: -1, frees: map[int]*Allocator{0: MallocFamily}, errno: No},
-	{name: "strdup", returns: MallocFamily, retParam: -1, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "strlen", retParam: -1, borrows: []int{0}, errno: No},
-	{name: "getenv", borrowed: true, retParam: -1, borrows: []int{0}, errno: No},
-	{name: "strerror", borrowed: true, retParam: -1, errno: No},
-	{name: "fopen", returns: fileFamily, retParam: -1, borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "fclose", retParam: -1, frees: map[int]*Allocator{0: fileFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
-	{name: "opendir", returns: dirFamily, retParam: -1, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "closedir", retParam: -1, frees: map[int]*Allocator{0: dirFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
-	{name: "getaddrinfo", retParam: -1, borrows: []int{0, 1, 2}, out: map[int]*Allocator{3: addrinfoFamily}, success: SuccessZero, errno: No},
-	{name: "freeaddrinfo", retParam: -1, frees: map[int]*Allocator{0: addrinfoFamily}, errno: No},
-	{name: "strtol", retParam: -1, borrows: []int{0}, errno: Yes, errnoSig: true},
+	// Memory.
+	{name: "malloc", returns: MallocFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "calloc", returns: MallocFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "aligned_alloc", returns: MallocFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "realloc", returns: MallocFamily, mayFree: map[int]*Allocator{0: MallocFamily}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "reallocarray", returns: MallocFamily, mayFree: map[int]*Allocator{0: MallocFamily}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "posix_memalign", out: map[int]*Allocator{0: MallocFamily}, success: SuccessZero, errno: No},
+	{name: "free", frees: map[int]*Allocator{0: MallocFamily}, errno: No},
+	{name: "mmap", returns: mmapFamily, success: SuccessNotMinus1, errno: Yes, errnoOn: true},
+	{name: "munmap", frees: map[int]*Allocator{0: mmapFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
+
+	// Strings that allocate.
+	{name: "strdup", returns: MallocFamily, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "strndup", returns: MallocFamily, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "asprintf", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "vasprintf", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "getline", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1, 2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "getdelim", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1, 3}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "realpath", returns: MallocFamily, retParam: param(1), borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "getcwd", returns: MallocFamily, retParam: param(0), success: SuccessNonNull, errno: Yes, errnoOn: true},
+
+	// Strings and memory that do not allocate.
+	{name: "memcpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "memmove", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "memset", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "memcmp", borrows: []int{0, 1}, errno: No},
+	{name: "memchr", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "strlen", borrows: []int{0}, errno: No},
+	{name: "strnlen", borrows: []int{0}, errno: No},
+	{name: "strcmp", borrows: []int{0, 1}, errno: No},
+	{name: "strncmp", borrows: []int{0, 1}, errno: No},
+	{name: "strcpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "strncpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "strcat", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "strncat", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "strchr", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "strrchr", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "strstr", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	// strtok remembers its string between calls: a pointer passed to it
+	// must stay valid until the tokenizing is done.
+	{name: "strtok", retParam: param(0), keeps: []int{0}, borrows: []int{1}, errno: No},
+
+	// Results that point into library-owned memory.
+	{name: "strerror", borrowed: true, errno: No},
+	{name: "getenv", borrowed: true, borrows: []int{0}, errno: No},
+	{name: "setlocale", borrowed: true, borrows: []int{1}},
+	{name: "localtime", borrowed: true, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "gmtime", borrowed: true, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "ctime", borrowed: true, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "ttyname", borrowed: true, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	// NULL means both "no such entry" and "error"; only errno tells.
+	{name: "getpwnam", borrowed: true, borrows: []int{0}, errno: Yes, errnoSig: true},
+	{name: "getpwuid", borrowed: true, errno: Yes, errnoSig: true},
+	{name: "getgrnam", borrowed: true, borrows: []int{0}, errno: Yes, errnoSig: true},
+	{name: "getgrgid", borrowed: true, errno: Yes, errnoSig: true},
+
+	// Number parsing: the result cannot tell an error from a value.
+	{name: "strtol", borrows: []int{0, 1}, errno: Yes, errnoSig: true},
+	{name: "strtoul", borrows: []int{0, 1}, errno: Yes, errnoSig: true},
+	{name: "strtoll", borrows: []int{0, 1}, errno: Yes, errnoSig: true},
+	{name: "strtoull", borrows: []int{0, 1}, errno: Yes, errnoSig: true},
+	{name: "strtod", borrows: []int{0, 1}, errno: Yes, errnoSig: true},
+	{name: "strtof", borrows: []int{0, 1}, errno: Yes, errnoSig: true},
+
+	// Streams.
+	{name: "fopen", returns: fileFamily, borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "fdopen", returns: fileFamily, borrows: []int{1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "tmpfile", returns: fileFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	// freopen reuses the stream it is given and returns it: ownership
+	// stays with whoever owned the stream.
+	{name: "freopen", retParam: param(2), borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "fclose", frees: map[int]*Allocator{0: fileFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "popen", returns: pipeFamily, borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "pclose", frees: map[int]*Allocator{0: pipeFamily}, success: SuccessNotMinus1, errno: Yes, errnoOn: true},
+	{name: "fileno", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "fflush", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "fread", borrows: []int{0, 3}, errno: Yes, errnoOn: true},
+	{name: "fwrite", borrows: []int{0, 3}, errno: Yes, errnoOn: true},
+	{name: "fgets", retParam: param(0), borrows: []int{0, 2}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "fputs", borrows: []int{0, 1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	// The buffer given to setvbuf is used by every later operation on the
+	// stream, until it is closed.
+	{name: "setvbuf", borrows: []int{0}, keeps: []int{1}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "printf", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "fprintf", borrows: []int{0, 1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "sprintf", borrows: []int{0, 1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "snprintf", borrows: []int{0, 2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "puts", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+
+	// Directories.
+	{name: "opendir", returns: dirFamily, borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "fdopendir", returns: dirFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "closedir", frees: map[int]*Allocator{0: dirFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
+	// readdir returns NULL both at the end and on error; the entry it
+	// returns is overwritten by the next call on the same stream.
+	{name: "readdir", borrowed: true, borrows: []int{0}, errno: Yes, errnoSig: true},
+
+	// File descriptors and the file system.
+	{name: "open", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "close", success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "read", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "write", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "lseek", success: SuccessNotMinus1, errno: Yes, errnoOn: true},
+	{name: "unlink", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "mkdir", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "stat", borrows: []int{0, 1}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "lstat", borrows: []int{0, 1}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "fstat", borrows: []int{1}, success: SuccessZero, errno: Yes, errnoOn: true},
+
+	// Environment and process.
+	{name: "setenv", borrows: []int{0, 1}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "unsetenv", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
+	// putenv makes its argument part of the environment.
+	{name: "putenv", keeps: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
+	{name: "atexit", success: SuccessZero},
+
+	// Name resolution.
+	{name: "getaddrinfo", borrows: []int{0, 1, 2}, out: map[int]*Allocator{3: addrinfoFamily}, success: SuccessZero, errno: No},
+	{name: "freeaddrinfo", frees: map[int]*Allocator{0: addrinfoFamily}, errno: No},
+
+	// Dynamic loading.
+	{name: "dlopen", returns: dlFamily, borrows: []int{0}, success: SuccessNonNull, errno: No},
+	{name: "dlclose", frees: map[int]*Allocator{0: dlFamily}, success: SuccessZero, errno: No},
+	{name: "dlsym", borrowed: true, borrows: []int{0, 1}, errno: No},
+	{name: "dlerror", borrowed: true, errno: No},
+
+	// Threads: these return an error number and leave errno alone.
+	// pthread_create hands its last argument to the new thread, which
+	// uses it after pthread_create has returned.
+	{name: "pthread_create", borrows: []int{0, 1}, keeps: []int{3}, success: SuccessZero, errno: No},
+	{name: "pthread_join", borrows: []int{1}, success: SuccessZero, errno: No},
+	{name: "pthread_mutex_init", borrows: []int{0, 1}, success: SuccessZero, errno: No},
+	{name: "pthread_mutex_destroy", borrows: []int{0}, success: SuccessZero, errno: No},
+	{name: "pthread_mutex_lock", borrows: []int{0}, success: SuccessZero, errno: No},
+	{name: "pthread_mutex_trylock", borrows: []int{0}, success: SuccessZero, errno: No},
+	{name: "pthread_mutex_unlock", borrows: []int{0}, success: SuccessZero, errno: No},
+
+	// Sorting and searching only use the array during the call.
+	{name: "qsort", borrows: []int{0}, errno: No},
+	{name: "bsearch", retParam: param(1), borrows: []int{0, 1}, errno: No},
 }

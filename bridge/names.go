@@ -105,11 +105,12 @@ func ParseName(ident string) (NameKind, string) {
 
 // CTypeName converts the part after "_Ctype_" into C spelling:
 // "struct_point" becomes "struct point", "uint" becomes "unsigned int".
-// Anonymous structs ("struct___0") keep their cgo name.
+// Anonymous structs ("struct___0") keep their cgo name; a tag that merely
+// starts with two underscores, such as Darwin's "struct___sFILE", does not.
 func CTypeName(rest string) string {
 	for _, tag := range []string{"struct_", "union_", "enum_"} {
 		if name, ok := strings.CutPrefix(rest, tag); ok {
-			if strings.HasPrefix(name, "__") {
+			if name == "" || isAnonymousTag(name) {
 				return rest // anonymous: cgo numbers them
 			}
 			return strings.TrimSuffix(tag, "_") + " " + name
@@ -130,8 +131,27 @@ func CTypeName(rest string) string {
 		return "long long"
 	case "ulonglong":
 		return "unsigned long long"
+	case "complexfloat":
+		return "float _Complex"
+	case "complexdouble":
+		return "double _Complex"
 	case "void":
 		return "void"
 	}
 	return rest
+}
+
+// isAnonymousTag reports whether name is cgo's name for an untagged
+// struct, union or enum: two underscores and a number.
+func isAnonymousTag(name string) bool {
+	digits, ok := strings.CutPrefix(name, "__")
+	if !ok || digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

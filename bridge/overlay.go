@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"io/fs"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -13,40 +14,65 @@ import (
 // could not be found. It is searched last for both kinds of #include.
 const stubDir = "/ffivet-virtual"
 
-// overlayFS serves the virtual files under stubDir; every other name is
-// reported as not existing, so cc/v4 falls back to the host file system.
+// overlayFS is the only file system cc/v4 sees (the translator sets
+// FSOnly). It serves the virtual files, by absolute path, and otherwise
+// the host's regular files. Anything else, such as /dev/zero or a FIFO
+// named by a hostile #include, is reported as missing: reading it would
+// never end.
 type overlayFS struct {
 	mu    sync.Mutex
-	files fstest.MapFS
+	files fstest.MapFS // keys are absolute paths without the leading slash
 }
 
 func newOverlayFS(extra map[string]string) *overlayFS {
 	o := &overlayFS{files: fstest.MapFS{}}
 	for name, text := range extra {
-		o.files[name] = &fstest.MapFile{Data: []byte(text)}
+		o.files[virtualKey(name)] = &fstest.MapFile{Data: []byte(text)}
 	}
 	return o
 }
 
-// stub adds an empty header; it reports false if one was already there.
+// virtualKey is the map key of a header name placed in stubDir. It is
+// where cc/v4 looks when it reaches stubDir in its search, which for a
+// name such as "../x.h" is outside stubDir itself.
+func virtualKey(name string) string {
+	return strings.TrimPrefix(path.Join(stubDir, name), "/")
+}
+
+// stub adds an empty header for an #include name; it reports false if
+// one was already there.
 func (o *overlayFS) stub(name string) bool {
-	name = path.Clean(strings.TrimPrefix(name, "/"))
+	key := virtualKey(name)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if _, ok := o.files[name]; ok {
+	if _, ok := o.files[key]; ok {
 		return false
 	}
-	o.files[name] = &fstest.MapFile{Data: []byte("/* ffivet: header not found; left empty */\n")}
+	o.files[key] = &fstest.MapFile{Data: []byte("/* ffivet: header not found; left empty */\n")}
 	return true
 }
 
 func (o *overlayFS) Open(name string) (fs.File, error) {
-	name = "/" + strings.TrimPrefix(name, "/")
-	rest, ok := strings.CutPrefix(name, stubDir+"/")
-	if !ok {
+	if path.IsAbs(name) {
+		if f, err := o.openVirtual(strings.TrimPrefix(path.Clean(name), "/")); err == nil {
+			return f, nil
+		}
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
+	return os.Open(name)
+}
+
+func (o *overlayFS) openVirtual(key string) (fs.File, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.files.Open(path.Clean(rest))
+	if _, ok := o.files[key]; !ok {
+		return nil, fs.ErrNotExist
+	}
+	return o.files.Open(key)
 }

@@ -85,11 +85,6 @@ type packageEntry struct {
 	pkg  *Package
 }
 
-var (
-	packagesMu sync.Mutex
-	packages   = map[string]*packageEntry{}
-)
-
 // Load is the translator's version of the package-level Load.
 func (t *Translator) Load(req *Request) *Package {
 	goos, goarch := req.GOOS, req.GOARCH
@@ -136,6 +131,10 @@ func (t *Translator) Load(req *Request) *Package {
 		p.Preambles = append(p.Preambles, pre)
 		if p.Dir == "" {
 			p.Dir = filepath.Dir(path)
+			// cgo gives ${SRCDIR} as an absolute path.
+			if abs, err := filepath.Abs(p.Dir); err == nil {
+				p.Dir = abs
+			}
 		}
 	}
 	if len(p.Preambles) == 0 {
@@ -144,37 +143,64 @@ func (t *Translator) Load(req *Request) *Package {
 	p.CFiles = cFiles(p.Dir, goos, goarch, req.Tags)
 	p.Flags = FlagsFor(p.Preambles, p.Dir, goos, goarch, tags)
 	for _, w := range p.Flags.Warnings {
-		p.Warnings = append(p.Warnings, Warning{Msg: w})
+		p.Warnings = append(p.Warnings, textWarning(w))
 	}
 
 	// The package key: everything that changes what the C says.
-	digest := dirDigest(p.Dir)
+	digest := dirDigest(append([]string{p.Dir}, localDirs(p.Dir, p.Flags.IncludeDirs)...))
 	h := sha256.New()
-	fmt.Fprintf(h, "%s/%s\x00%s\x00%s\x00", goos, goarch, p.Flags.Key(), digest)
+	fmt.Fprintf(h, "%s/%s\x00%q\x00%s\x00%s\x00%p\x00", goos, goarch, sortedTags(req.Tags), p.Flags.Key(), digest, p.knowledge)
 	for _, path := range p.GoFiles {
-		fmt.Fprintf(h, "%s\x00", path)
+		fmt.Fprintf(h, "%d:%s%d:", len(path), path, len(contents[path]))
 		h.Write(contents[path])
 	}
 	key := hex.EncodeToString(h.Sum(nil))
-	packagesMu.Lock()
-	e := packages[key]
+	t.mu.Lock()
+	e := t.packages[key]
 	if e == nil {
 		e = &packageEntry{}
-		packages[key] = e
+		t.packages[key] = e
 	}
-	packagesMu.Unlock()
+	t.mu.Unlock()
 	e.once.Do(func() {
-		t.build(p, goos, goarch, digest)
+		t.build(p, goos, goarch, digest, read)
 		e.pkg = p
 	})
 	return e.pkg
+}
+
+func sortedTags(tags []string) []string {
+	s := append([]string(nil), tags...)
+	sort.Strings(s)
+	return s
+}
+
+// localDirs returns the include directories inside the package directory,
+// whose headers are the package's own and may change between loads;
+// system directories do not.
+func localDirs(pkgDir string, dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		if rel, err := filepath.Rel(pkgDir, d); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func warningOf(err error) Warning {
 	if se, ok := err.(*SyntaxError); ok {
 		return Warning{Pos: token.Position{Filename: se.File, Line: se.Line}, Msg: se.Msg}
 	}
-	return Warning{Msg: err.Error()}
+	return textWarning(err.Error())
+}
+
+// textWarning turns a "file:line: message" string into a Warning.
+func textWarning(s string) Warning {
+	if pos, msg, ok := splitPos(s); ok {
+		return Warning{Pos: pos, Msg: msg}
+	}
+	return Warning{Msg: s}
 }
 
 func (p *Package) warn(pos token.Position, format string, args ...any) {
@@ -232,32 +258,35 @@ func cFiles(dir, goos, goarch string, tags []string) []string {
 }
 
 // dirDigest hashes the names, sizes and modification times of the C
-// sources and headers in dir, so a changed header invalidates the cache.
-func dirDigest(dir string) string {
+// sources and headers in dirs, so a changed header invalidates the cache.
+func dirDigest(dirs []string) string {
 	h := sha256.New()
-	ents, _ := os.ReadDir(dir)
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(n, ".c") || strings.HasSuffix(n, ".h")) {
-			continue
-		}
-		if fi, err := e.Info(); err == nil {
-			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", n, fi.Size(), fi.ModTime().UnixNano())
+	for _, dir := range dirs {
+		fmt.Fprintf(h, "%s\x00", dir)
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			n := e.Name()
+			if e.IsDir() || !(strings.HasSuffix(n, ".c") || strings.HasSuffix(n, ".h")) {
+				continue
+			}
+			if fi, err := e.Info(); err == nil {
+				fmt.Fprintf(h, "%s\x00%d\x00%d\x00", n, fi.Size(), fi.ModTime().UnixNano())
+			}
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 // build translates the package's units and collects their declarations.
-func (t *Translator) build(p *Package, goos, goarch, digest string) {
+func (t *Translator) build(p *Package, goos, goarch, digest string, read func(string) ([]byte, error)) {
 	extra := map[string]string{exportHeaderName: p.exportHeader()}
 	for _, pre := range p.Preambles {
-		text := prolog + fmt.Sprintf("#line %d %q\n", pre.Line, pre.File) + pre.Text + "\n"
+		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
 		u := t.translate(&unitRequest{name: pre.File, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
 		p.Units = append(p.Units, u)
 	}
 	for _, path := range p.CFiles {
-		src, err := os.ReadFile(path)
+		src, err := read(path)
 		if err != nil {
 			p.warn(token.Position{Filename: path}, "cannot read: %v", err)
 			continue
@@ -266,14 +295,69 @@ func (t *Translator) build(p *Package, goos, goarch, digest string) {
 		p.Units = append(p.Units, u)
 	}
 	for _, u := range p.Units {
-		if u.Err != nil {
-			p.Warnings = append(p.Warnings, unitWarning(u))
-		}
+		p.Warnings = append(p.Warnings, u.warnings()...)
 		if u.AST != nil {
-			p.collect(u)
+			p.guard(u.Name, func() { p.collect(u) })
 		}
 	}
-	p.summaries = summarize(p)
+	p.guard(p.Dir, func() { p.readDeclFacts(read) })
+	p.guard(p.Dir, func() { p.summaries = summarize(p) })
+	if p.summaries == nil {
+		p.summaries = map[string]*Summary{}
+	}
+}
+
+// guard runs f, turning a panic into a warning: a declaration the
+// collector or the summarizer does not expect must cost what ffivet
+// knows about it, not the analysis.
+func (p *Package) guard(file string, f func()) {
+	defer func() {
+		if x := recover(); x != nil {
+			p.warn(token.Position{Filename: file}, "internal error reading the C declarations, some C-side facts are unknown: %v", x)
+		}
+	}()
+	f()
+}
+
+// lineDirective renders a #line directive for file, quoting its name as
+// a C string literal.
+func lineDirective(line int, file string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#line %d \"", line)
+	for _, r := range file {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n', '\r':
+			// A line break would end the directive; the name is only
+			// shown in messages.
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString("\"\n")
+	return b.String()
+}
+
+// warnings describes what went wrong translating the unit: one warning
+// per missing header, at its #include, and one if the C could not be
+// read at all.
+func (u *Unit) warnings() []Warning {
+	var ws []Warning
+	for _, m := range u.missing {
+		pos := m.pos
+		if pos.Filename == "" {
+			pos = token.Position{Filename: u.Name}
+		}
+		ws = append(ws, Warning{Pos: pos, Msg: fmt.Sprintf(
+			"header %s not found; what it declares is unknown (is a -dev package not installed, or a #cgo CFLAGS -I missing?)", m.name)})
+	}
+	if u.AST == nil && u.Err != nil {
+		ws = append(ws, unitWarning(u))
+	}
+	return ws
 }
 
 func unitWarning(u *Unit) Warning {
@@ -288,24 +372,63 @@ func unitWarning(u *Unit) Warning {
 	} else {
 		w.Pos = token.Position{Filename: u.Name}
 	}
-	if u.AST == nil {
-		w.Msg = "C not understood, C-side facts for this file are unknown: " + w.Msg
+	if w.Pos.Filename == endGuardName {
+		// What cc/v4 says about the guard only means the unit's own text
+		// stopped in the middle of something.
+		w.Pos = token.Position{Filename: u.Name}
+		if n := strings.Count(msg, "\n"); n > 0 {
+			w.Msg = fmt.Sprintf("unexpected end of the C text (and %d more)", n)
+		} else {
+			w.Msg = "unexpected end of the C text"
+		}
 	}
+	w.Msg = "C not understood, C-side facts for this file are unknown: " + w.Msg
 	return w
 }
 
-// splitPos splits "file:line:col: msg".
+// splitPos splits "file:line:col: msg" or "file:line: msg". File names
+// may themselves contain colons, so the position is the shortest prefix
+// that ends in a line (and column) number followed by ": " or the end.
 func splitPos(s string) (token.Position, string, bool) {
-	parts := strings.SplitN(s, ":", 4)
-	if len(parts) < 4 {
-		return token.Position{}, "", false
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		file := s[:i]
+		nums, rest := s[i+1:], ""
+		if j := strings.Index(nums, ": "); j >= 0 {
+			nums, rest = nums[:j], nums[j+2:]
+		} else if strings.HasSuffix(nums, ":") {
+			nums = nums[:len(nums)-1]
+		}
+		lineStr, colStr, hasCol := strings.Cut(nums, ":")
+		line, ok := atoi(lineStr)
+		if !ok || file == "" {
+			continue
+		}
+		col := 0
+		if hasCol {
+			if col, ok = atoi(colStr); !ok {
+				continue
+			}
+		}
+		return token.Position{Filename: file, Line: line, Column: col}, strings.TrimSpace(rest), true
 	}
-	var line, col int
-	if _, err := fmt.Sscanf(parts[1], "%d", &line); err != nil {
-		return token.Position{}, "", false
+	return token.Position{}, "", false
+}
+
+func atoi(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
 	}
-	fmt.Sscanf(parts[2], "%d", &col)
-	return token.Position{Filename: parts[0], Line: line, Column: col}, strings.TrimSpace(parts[3]), true
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // Summary returns what is known about C function name: from its body,
@@ -314,13 +437,8 @@ func splitPos(s string) (token.Position, string, bool) {
 // returns nil.
 func (p *Package) Summary(name string) *Summary {
 	if p != nil {
-		if s, ok := p.summaries[name]; ok {
+		if s := p.declaredSummary(name); s != nil {
 			return s
-		}
-		if p.knowledge != nil {
-			if s := p.knowledge.Summary(name); s != nil {
-				return s
-			}
 		}
 	} else if s := Libc().Summary(name); s != nil {
 		return s

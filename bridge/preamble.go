@@ -3,6 +3,8 @@ package bridge
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
+	"go/build/constraint"
 	"go/parser"
 	"go/token"
 	"strings"
@@ -50,23 +52,36 @@ func (d *Directive) Matches(goos, goarch string, tags map[string]bool) bool {
 	if d.Constraint == "" {
 		return true
 	}
-	// "#cgo linux,amd64 darwin CFLAGS" means (linux && amd64) || darwin.
+	// As in go/build, "#cgo linux,amd64 darwin CFLAGS" means
+	// (linux && amd64) || darwin, and an option may also be written as a
+	// //go:build expression such as "linux&&!arm".
 	for _, opt := range strings.Fields(d.Constraint) {
-		all := true
-		for _, term := range strings.Split(opt, ",") {
-			neg := strings.HasPrefix(term, "!")
-			term = strings.TrimPrefix(term, "!")
-			if matchTag(term, goos, goarch, tags) == neg {
-				all = false
-				break
-			}
-		}
-		if all {
+		if matchOption(opt, goos, goarch, tags) {
 			return true
 		}
 	}
 	return false
 }
+
+func matchOption(opt, goos, goarch string, tags map[string]bool) bool {
+	match := func(tag string) bool { return matchTag(tag, goos, goarch, tags) }
+	if isBuildExpr(opt) {
+		x, err := constraint.Parse("//go:build " + opt)
+		return err == nil && x.Eval(match)
+	}
+	for _, term := range strings.Split(opt, ",") {
+		neg := strings.HasPrefix(term, "!")
+		term = strings.TrimPrefix(term, "!")
+		if !isTagName(term) || match(term) == neg {
+			return false
+		}
+	}
+	return true
+}
+
+// isBuildExpr reports whether a constraint option uses //go:build
+// operators rather than the comma-separated // +build form.
+func isBuildExpr(opt string) bool { return strings.ContainsAny(opt, "&|()") }
 
 func matchTag(tag, goos, goarch string, tags map[string]bool) bool {
 	switch {
@@ -76,6 +91,11 @@ func matchTag(tag, goos, goarch string, tags map[string]bool) bool {
 		return unixOS[goos]
 	case tag == "linux" && goos == "android", tag == "darwin" && goos == "ios", tag == "solaris" && goos == "illumos":
 		return true
+	case tag == "gc":
+		// ffivet reads the code as the gc toolchain builds it.
+		return true
+	case strings.HasPrefix(tag, "go1."):
+		return releaseTags[tag]
 	}
 	return tags[tag]
 }
@@ -85,6 +105,16 @@ var unixOS = map[string]bool{
 	"hurd": true, "illumos": true, "ios": true, "linux": true, "netbsd": true,
 	"openbsd": true, "solaris": true,
 }
+
+// releaseTags holds go1.1 through the running toolchain's release, which
+// constraints such as "go1.21" test. It is filled once and only read.
+var releaseTags = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range build.Default.ReleaseTags {
+		m[t] = true
+	}
+	return m
+}()
 
 // A SyntaxError is a #cgo line that cannot be read.
 type SyntaxError struct {
@@ -98,68 +128,87 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e
 // ReadPreamble parses src, the text of the Go file filename, and returns
 // its preamble, or nil if the file does not import "C". Malformed #cgo
 // lines are reported in errs and otherwise skipped, as cgo would refuse
-// them; the rest of the preamble is still returned.
+// them; the rest of the preamble is still returned. When no import "C"
+// is found in Go that does not parse, the syntax error is returned.
 func ReadPreamble(filename string, src []byte) (p *Preamble, errs []error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, filename, src, parser.ImportsOnly|parser.ParseComments)
 	if f == nil {
 		return nil, []error{err}
 	}
-	return PreambleOf(fset, f)
+	p, errs = PreambleOf(fset, f)
+	if p == nil && err != nil {
+		errs = append(errs, err)
+	}
+	return p, errs
 }
 
 // PreambleOf returns the preamble of a parsed Go file (which must have
 // been parsed with comments), or nil if it does not import "C".
+//
+// Like cgo, it takes the doc comment of every import "C" in the file; when
+// there are several, their texts are joined into one with the Go lines
+// between them left empty, so that lines still match. Positions are those
+// of the file itself: a //line comment does not move them, since the
+// bridge maps C positions back to the file it read.
 func PreambleOf(fset *token.FileSet, f *ast.File) (*Preamble, []error) {
+	var p *Preamble
+	var text strings.Builder
+	line := 0 // the .go line that the end of text is on
 	for _, decl := range f.Decls {
 		gd, ok := decl.(*ast.GenDecl)
 		if !ok || gd.Tok != token.IMPORT {
 			continue
 		}
 		for _, spec := range gd.Specs {
-			is := spec.(*ast.ImportSpec)
-			if is.Path.Value != `"C"` {
+			is, ok := spec.(*ast.ImportSpec)
+			if !ok || is.Path == nil || is.Path.Value != `"C"` {
 				continue
+			}
+			if p == nil {
+				pos := fset.PositionFor(is.Pos(), false)
+				p = &Preamble{File: pos.Filename, Line: pos.Line}
 			}
 			doc := is.Doc
 			if doc == nil && len(gd.Specs) == 1 {
 				doc = gd.Doc
 			}
-			pos := fset.Position(is.Pos())
-			p := &Preamble{File: pos.Filename, Line: pos.Line}
 			if doc == nil {
-				return p, nil
+				continue
 			}
-			text, line := commentText(fset, doc)
-			p.Line = line
-			return p, p.setText(text)
+			start := fset.PositionFor(doc.Pos(), false).Line
+			if line == 0 {
+				p.Line, line = start, start
+			}
+			line = writeComment(&text, fset, doc, line)
 		}
 	}
-	return nil, nil
+	if p == nil {
+		return nil, nil
+	}
+	return p, p.setText(text.String())
 }
 
-// commentText returns the raw text of a comment group with the comment
-// markers removed but line structure preserved, and the line of the
-// .go file on which that text starts.
-func commentText(fset *token.FileSet, g *ast.CommentGroup) (string, int) {
-	var b strings.Builder
-	start := fset.Position(g.Pos()).Line
-	line := start
+// writeComment appends the text of a comment group to b with the comment
+// markers removed and line structure preserved: b ends on .go line line,
+// and the result is the line that b ends on afterwards.
+func writeComment(b *strings.Builder, fset *token.FileSet, g *ast.CommentGroup, line int) int {
 	for _, c := range g.List {
-		cl := fset.Position(c.Pos()).Line
-		for ; line < cl; line++ {
+		for cl := fset.PositionFor(c.Pos(), false).Line; line < cl; line++ {
 			b.WriteByte('\n')
 		}
 		text := c.Text
 		if strings.HasPrefix(text, "//") {
 			b.WriteString(text[2:])
-		} else {
-			text = strings.TrimSuffix(text[2:], "*/")
-			b.WriteString(text)
-			line += strings.Count(text, "\n")
+			continue
 		}
+		// An unterminated /* comment (a syntax error the parser reports)
+		// has no closing marker to remove.
+		text = strings.TrimSuffix(strings.TrimPrefix(text, "/*"), "*/")
+		b.WriteString(text)
+		line += strings.Count(text, "\n")
 	}
-	return b.String(), start
+	return line
 }
 
 // setText stores the preamble text, moving #cgo lines into Directives.
@@ -167,12 +216,11 @@ func (p *Preamble) setText(text string) []error {
 	var errs []error
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if !strings.HasPrefix(t, "#cgo") || len(t) > 4 && !unicode.IsSpace(rune(t[4])) {
+		if !isDirectiveLine(l) {
 			continue
 		}
 		lines[i] = ""
-		d, err := ParseDirective(t)
+		d, err := ParseDirective(l)
 		if err != nil {
 			errs = append(errs, &SyntaxError{File: p.File, Line: p.Line + i, Msg: err.Error()})
 			continue
@@ -184,23 +232,29 @@ func (p *Preamble) setText(text string) []error {
 	return errs
 }
 
+// isDirectiveLine reports whether a preamble line is a #cgo line: "#cgo"
+// followed by white space or nothing. A bare "#cgo" is not valid C either,
+// so it is taken out and reported rather than left for the C parser.
+func isDirectiveLine(l string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(l), "#cgo")
+	return ok && (rest == "" || unicode.IsSpace(rune(rest[0])))
+}
+
 // ParseDirective parses one "#cgo ..." line.
 func ParseDirective(line string) (*Directive, error) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "#cgo")
-	if !ok {
+	if !isDirectiveLine(line) {
 		return nil, fmt.Errorf("not a #cgo line")
 	}
-	rest = strings.TrimSpace(rest)
-	if verb, name, ok := strings.Cut(rest, " "); ok && (verb == "noescape" || verb == "nocallback") {
-		name = strings.TrimSpace(name)
-		if name == "" || strings.ContainsAny(name, " \t") {
-			return nil, fmt.Errorf("#cgo %s needs exactly one function name", verb)
+	rest := strings.TrimSpace(strings.TrimSpace(line)[len("#cgo"):])
+	if fields := strings.Fields(rest); len(fields) > 0 && (fields[0] == "noescape" || fields[0] == "nocallback") && !strings.Contains(rest, ":") {
+		if len(fields) != 2 || !isCIdent(fields[1]) {
+			return nil, fmt.Errorf("#cgo %s needs exactly one C function name", fields[0])
 		}
-		return &Directive{Verb: verb, Args: []string{name}}, nil
+		return &Directive{Verb: fields[0], Args: []string{fields[1]}}, nil
 	}
 	head, args, ok := strings.Cut(rest, ":")
 	if !ok {
-		return nil, fmt.Errorf("malformed #cgo line: missing ':'")
+		return nil, fmt.Errorf("malformed #cgo line: missing ':' after the verb")
 	}
 	fields := strings.Fields(head)
 	if len(fields) == 0 {
@@ -214,11 +268,8 @@ func ParseDirective(line string) (*Directive, error) {
 	}
 	cons := fields[:len(fields)-1]
 	for _, c := range cons {
-		for _, term := range strings.Split(c, ",") {
-			term = strings.TrimPrefix(term, "!")
-			if !isTagName(term) {
-				return nil, fmt.Errorf("malformed #cgo constraint %q", c)
-			}
+		if !validOption(c) {
+			return nil, fmt.Errorf("malformed #cgo constraint %q", c)
 		}
 	}
 	list, err := SplitQuoted(args)
@@ -228,9 +279,31 @@ func ParseDirective(line string) (*Directive, error) {
 	return &Directive{Constraint: strings.Join(cons, " "), Verb: verb, Args: list}, nil
 }
 
+func validOption(opt string) bool {
+	if isBuildExpr(opt) {
+		_, err := constraint.Parse("//go:build " + opt)
+		return err == nil
+	}
+	for _, term := range strings.Split(opt, ",") {
+		if !isTagName(strings.TrimPrefix(term, "!")) {
+			return false
+		}
+	}
+	return true
+}
+
 func isTagName(s string) bool {
 	for _, r := range s {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '.' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isCIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && '0' <= r && r <= '9') {
 			return false
 		}
 	}
@@ -269,14 +342,14 @@ func SplitQuoted(s string) ([]string, error) {
 		arg = append(arg, r)
 		inArg = true
 	}
-	if inArg {
-		args = append(args, string(arg))
-	}
 	if quoted != 0 {
 		return nil, fmt.Errorf("unclosed quote in #cgo arguments")
 	}
 	if escaped {
 		return nil, fmt.Errorf("unfinished escape in #cgo arguments")
+	}
+	if inArg {
+		args = append(args, string(arg))
 	}
 	return args, nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/token"
 	"io"
 	"runtime"
 	"sort"
@@ -22,6 +23,15 @@ type Unit struct {
 	// Stubbed lists #include names that could not be found and were
 	// replaced by empty files so the rest of the unit could be read.
 	Stubbed []string
+
+	// missing says where each stubbed header was included.
+	missing []missingHeader
+}
+
+// A missingHeader is an #include that named a file that does not exist.
+type missingHeader struct {
+	pos  token.Position // of the #include, in the .go file for preambles
+	name string         // as written, with its quotes or angle brackets
 }
 
 // prolog declares what cgo declares before every preamble, so that
@@ -49,28 +59,60 @@ const prologName = "<cgo-prolog>"
 // bridge serves its own version of it.
 const exportHeaderName = "_cgo_export.h"
 
-// configKey identifies a cc.Config: the target and the flags that change
-// predefined macros and include paths.
+// endGuard is a source translated after every unit. cc/v4's parser can
+// loop forever when a unit ends inside a declaration: after the "*" of
+// "int *" at the end of the text it skips tokens until it sees one that
+// may start an expression, and at the end of input it never does. The
+// guard's "(" is such a token. It declares nothing, so it adds nothing
+// to what a correct unit declares.
+const (
+	endGuardName = "<ffivet-end>"
+	endGuard     = "_Static_assert(1, \"\");\n"
+)
+
+// defaultExpansionLimit bounds the macro expansion work of one unit. Real
+// code, the sqlite amalgamation included, stays far below it; a macro
+// that doubles its expansion thirty times reaches it in a few seconds
+// instead of taking hours and all memory.
+const defaultExpansionLimit = 1 << 26
+
+// maxStubs bounds how many missing headers one unit may have stubbed.
+// cc/v4 stops at the first missing header, so each one costs a retry.
+const maxStubs = 32
+
+// configKey identifies a cc.Config: the target and the options that
+// change predefined macros.
 type configKey struct {
 	goos, goarch string
 	opts         string // NUL-joined
-}
-
-// A Translator owns the cc/v4 configurations and the cache of
-// translations. It is safe for concurrent use. The zero value is not
-// usable; call NewTranslator. Most callers share Default.
-type Translator struct {
-	mu      sync.Mutex
-	configs map[configKey]*configEntry
-	units   map[string]*unitEntry
-	// Translations counts calls of cc.Translate, for tests and -debug.
-	translations int
 }
 
 type configEntry struct {
 	once sync.Once
 	cfg  *cc.Config
 	err  error
+}
+
+// hostConfigs caches cc.NewConfig, which runs the host C compiler, for
+// the whole process: the answer depends only on the key and the host.
+// It is safe for concurrent use, and its configurations are never handed
+// out, only copies of them.
+var hostConfigs = struct {
+	sync.Mutex
+	m map[configKey]*configEntry
+}{m: map[configKey]*configEntry{}}
+
+// A Translator owns the caches of translations and loaded packages. It
+// is safe for concurrent use. The zero value is not usable; call
+// NewTranslator. Most callers share Default.
+type Translator struct {
+	mu       sync.Mutex
+	units    map[string]*unitEntry
+	packages map[string]*packageEntry
+	// translations counts calls of cc.Translate, for tests and -debug.
+	translations int
+	// expansionLimit overrides defaultExpansionLimit when positive.
+	expansionLimit int
 }
 
 type unitEntry struct {
@@ -80,7 +122,7 @@ type unitEntry struct {
 
 // NewTranslator returns an empty translator.
 func NewTranslator() *Translator {
-	return &Translator{configs: map[configKey]*configEntry{}, units: map[string]*unitEntry{}}
+	return &Translator{units: map[string]*unitEntry{}, packages: map[string]*packageEntry{}}
 }
 
 // Default is the process-wide translator. Its caches only grow; a process
@@ -98,16 +140,16 @@ func (t *Translator) Translations() int {
 // config returns a private copy of the configuration for the target and
 // options: cc.NewConfig runs the host C compiler, so it runs once per
 // distinct key, and since a cc.Config must not be shared between
-// goroutines every caller gets its own shallow copy.
+// goroutines every caller gets its own copy, whose slices it may change.
 func (t *Translator) config(goos, goarch string, opts []string) (*cc.Config, error) {
 	key := configKey{goos, goarch, strings.Join(opts, "\x00")}
-	t.mu.Lock()
-	e := t.configs[key]
+	hostConfigs.Lock()
+	e := hostConfigs.m[key]
 	if e == nil {
 		e = &configEntry{}
-		t.configs[key] = e
+		hostConfigs.m[key] = e
 	}
-	t.mu.Unlock()
+	hostConfigs.Unlock()
 	e.once.Do(func() {
 		e.cfg, e.err = cc.NewConfig(goos, goarch, opts...)
 		if e.err == nil {
@@ -115,8 +157,6 @@ func (t *Translator) config(goos, goarch string, opts []string) (*cc.Config, err
 			// values an unsigned type.
 			e.cfg.UnsignedEnums = true
 			e.cfg.IgnoreStaticAssert = true
-			// Bound macro expansion so hostile C text cannot take hours.
-			e.cfg.ExpansionLimit = 1 << 26
 		}
 	})
 	if e.err != nil {
@@ -125,6 +165,13 @@ func (t *Translator) config(goos, goarch string, opts []string) (*cc.Config, err
 	c := *e.cfg
 	c.IncludePaths = append([]string(nil), c.IncludePaths...)
 	c.SysIncludePaths = append([]string(nil), c.SysIncludePaths...)
+	c.HostIncludePaths = append([]string(nil), c.HostIncludePaths...)
+	c.HostSysIncludePaths = append([]string(nil), c.HostSysIncludePaths...)
+	// Bound macro expansion so hostile C text cannot take hours.
+	c.ExpansionLimit = defaultExpansionLimit
+	if t.expansionLimit > 0 {
+		c.ExpansionLimit = t.expansionLimit
+	}
 	return &c, nil
 }
 
@@ -139,22 +186,33 @@ type unitRequest struct {
 	digest string            // hash of the package's C and header files, so edits invalidate
 }
 
-func (r *unitRequest) key() string {
+// key identifies the translation: everything that can change its result.
+func (r *unitRequest) key(limit int) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", r.goos, r.goarch, r.digest)
+	field := func(s string) {
+		fmt.Fprintf(h, "%d:%s", len(s), s)
+	}
+	field(r.name)
+	field(r.goos)
+	field(r.goarch)
+	field(r.digest)
+	field(fmt.Sprint(limit))
 	for _, o := range r.flags.ccOptions() {
-		io.WriteString(h, o+"\x00")
+		field(o)
 	}
+	field("-I")
 	for _, d := range r.flags.IncludeDirs {
-		io.WriteString(h, d+"\x00")
+		field(d)
 	}
+	field(r.flags.defines())
 	names := make([]string, 0, len(r.extra))
 	for n := range r.extra {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%s\x00", n, r.extra[n])
+		field(n)
+		field(r.extra[n])
 	}
 	io.WriteString(h, r.text)
 	return hex.EncodeToString(h.Sum(nil))
@@ -164,7 +222,7 @@ func (r *unitRequest) key() string {
 // translation of the same content. It never panics: cc/v4 failures,
 // including panics inside it, become Unit.Err.
 func (t *Translator) translate(r *unitRequest) *Unit {
-	key := r.key()
+	key := r.key(t.expansionLimit)
 	t.mu.Lock()
 	e := t.units[key]
 	if e == nil {
@@ -194,20 +252,26 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 		u.Err = fmt.Errorf("cannot configure the C front end: %v", err)
 		return u
 	}
+	// gcc searches -I directories for both forms of #include, after the
+	// including file's directory for the quoted form and before the
+	// system directories.
 	cfg.IncludePaths = append(append([]string{""}, r.flags.IncludeDirs...), cfg.IncludePaths...)
 	cfg.IncludePaths = append(cfg.IncludePaths, stubDir)
+	cfg.SysIncludePaths = append(append([]string(nil), r.flags.IncludeDirs...), cfg.SysIncludePaths...)
 	cfg.SysIncludePaths = append(cfg.SysIncludePaths, stubDir)
 	fsys := newOverlayFS(r.extra)
 	cfg.FS = fsys
+	cfg.FSOnly = true
 	sources := []cc.Source{
 		{Name: "<predefined>", Value: cfg.Predefined + r.flags.defines()},
 		{Name: "<builtin>", Value: cc.Builtin},
 		{Name: r.name, Value: r.text},
+		{Name: endGuardName, Value: endGuard},
 	}
 	// A missing header is the most common failure (a -dev package not
 	// installed, a generated header). Stub it and try again, so the rest
 	// of the unit still yields declarations.
-	for attempt := 0; attempt < 8; attempt++ {
+	for {
 		ast, err := cc.Translate(cfg, sources)
 		if err == nil {
 			u.AST = ast
@@ -218,11 +282,11 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 			return u
 		}
 		u.Err = err
-		missing := missingHeaders(err.Error())
 		added := false
-		for _, m := range missing {
-			if fsys.stub(m) {
-				u.Stubbed = append(u.Stubbed, m)
+		for _, m := range missingHeaders(err.Error()) {
+			if len(u.Stubbed) < maxStubs && fsys.stub(strings.Trim(m.name, `"<>`)) {
+				u.Stubbed = append(u.Stubbed, strings.Trim(m.name, `"<>`))
+				u.missing = append(u.missing, m)
 				added = true
 			}
 		}
@@ -237,20 +301,25 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 	return u
 }
 
-// missingHeaders extracts header names from cc/v4 "include file not found"
-// errors.
-func missingHeaders(msg string) []string {
-	var out []string
+// missingHeaders extracts the #include lines of cc/v4 "include file not
+// found" errors.
+func missingHeaders(msg string) []missingHeader {
+	const notFound = "include file not found: "
+	var out []missingHeader
 	for _, line := range strings.Split(msg, "\n") {
-		i := strings.Index(line, "include file not found: ")
+		i := strings.Index(line, notFound)
 		if i < 0 {
 			continue
 		}
-		name := strings.TrimSpace(line[i+len("include file not found: "):])
-		name = strings.Trim(name, `"<>`)
-		if name != "" {
-			out = append(out, name)
+		name := strings.TrimSpace(line[i+len(notFound):])
+		if strings.Trim(name, `"<>`) == "" {
+			continue
 		}
+		m := missingHeader{name: name}
+		if pos, _, ok := splitPos(line[:i]); ok {
+			m.pos = pos
+		}
+		out = append(out, m)
 	}
 	return out
 }

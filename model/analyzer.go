@@ -45,6 +45,7 @@ type Result struct {
 	// (through cgo's //line directives).
 	Files map[*ast.File]string
 
+	info      *types.Info
 	summaries map[*ssa.Function]*GoSummary
 	functions map[*ssa.Function]*Function
 	imported  map[*types.Func]*GoSummary
@@ -72,6 +73,7 @@ func runModel(pass *analysis.Pass) (any, error) {
 		summaries: map[*ssa.Function]*GoSummary{},
 		functions: map[*ssa.Function]*Function{},
 		imported:  map[*types.Func]*GoSummary{},
+		info:      pass.TypesInfo,
 	}
 	res.Cgo = usesCgo(pass.Pkg)
 	factImports := false
@@ -131,7 +133,11 @@ func runModel(pass *analysis.Pass) (any, error) {
 		if !ok {
 			continue
 		}
-		if s := res.summarize(fn); s.interesting() {
+		s := res.summarize(fn)
+		if os.Getenv("FFIVET_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "summary %s: %s\n", fn, s)
+		}
+		if s.interesting() {
 			pass.ExportObjectFact(obj, &FuncFact{Summary: *s})
 			exported = true
 		}
@@ -143,11 +149,12 @@ func runModel(pass *analysis.Pass) (any, error) {
 }
 
 // usesCgo reports whether a type-checked package was produced from cgo
-// files, in either shape: cgo declares its _Cfunc_, _Ctype_ and _cgo_
-// names in the package scope.
+// files, in either shape: cgo declares its _Cfunc_ and _Ctype_ names in
+// the package scope. (The runtime declares _cgo_ names of its own, so
+// those do not count.)
 func usesCgo(pkg *types.Package) bool {
 	for _, name := range pkg.Scope().Names() {
-		if strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_Ctype_") || strings.HasPrefix(name, "_cgo_") || strings.HasPrefix(name, "_C2func_") {
+		if strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_Ctype_") || strings.HasPrefix(name, "_C2func_") {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"os"
 	"sort"
 	"strings"
 
@@ -28,6 +29,10 @@ const (
 func (s Status) String() string {
 	return [...]string{"live", "freed", "transferred", "escaped", "null", "returned"}[s]
 }
+
+// SuccessNilError is the success test of Go helpers returning (T, error):
+// the owned result exists only when the error is nil.
+const SuccessNilError bridge.SuccessTest = 100
 
 // A FindingKind classifies what the engine found about an Object.
 type FindingKind uint8
@@ -165,6 +170,10 @@ func writeSet(b *strings.Builder, m map[ssa.Value]bool) {
 	sort.Strings(names)
 	b.WriteString(strings.Join(names, ","))
 }
+
+// traceFn names a function whose exploration is printed, for debugging
+// the engine (FFIVET_TRACE=name).
+var traceFn = os.Getenv("FFIVET_TRACE")
 
 // maxStates bounds the exploration of one object. Beyond it the engine
 // gives up on the object and says nothing: silence beats a guess.
@@ -398,6 +407,9 @@ func (r *run) block(it workItem) []workItem {
 			}
 			continue
 		}
+		if traceFn != "" && r.m.Fn.Name() == traceFn {
+			fmt.Fprintf(os.Stderr, "trace %s obj@%d: %-60s st=%s regs=%d cells=%d\n", r.m.Fn.Name(), r.obj.Pos, instr, s.st, len(s.regs), len(s.cells))
+		}
 		if !r.step(s, instr) {
 			return nil
 		}
@@ -473,7 +485,7 @@ func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) {
 // may still be live: the previous object is lost unless something still
 // holds it.
 func (r *run) reallocate(s *state, site ssa.Instruction) bool {
-	if s.st == Live && len(s.cells) == 0 && !r.deferredFree(s) {
+	if s.st == Live && !r.deferredFree(s) && r.overwrites(s) {
 		r.find(&Finding{Kind: LeakLoop, Obj: r.obj, Pos: r.obj.Pos, Other: r.loopPos(site.Pos())})
 	}
 	// Follow the new object from here; the old one is reported.
@@ -486,6 +498,31 @@ func (r *run) reallocate(s *state, site ssa.Instruction) bool {
 	s.cells = map[ssa.Value]bool{}
 	if r.obj.Cell != nil {
 		s.cells[r.obj.Cell] = true
+	}
+	return true
+}
+
+// overwrites reports whether running the allocation again loses the
+// previous object: no variable holds it, or only variables the new
+// allocation is about to be stored into.
+func (r *run) overwrites(s *state) bool {
+	if len(s.cells) == 0 {
+		return true
+	}
+	targets := map[ssa.Value]bool{}
+	if v := r.obj.Value; v != nil {
+		if refs := v.Referrers(); refs != nil {
+			for _, ref := range *refs {
+				if st, ok := ref.(*ssa.Store); ok && st.Val == v {
+					targets[st.Addr] = true
+				}
+			}
+		}
+	}
+	for c := range s.cells {
+		if !targets[c] {
+			return false
+		}
 	}
 	return true
 }
@@ -704,7 +741,7 @@ func (r *run) funcEnd() token.Pos {
 // inlineOnly reports whether the allocation's value is never bound to a
 // variable: its only uses are conversions feeding one call.
 func (r *run) inlineOnly() bool {
-	if r.obj.Site == nil {
+	if r.obj.Site == nil || !r.m.argumentCall(r.obj.Pos) {
 		return false
 	}
 	if _, ok := r.obj.Site.(*ssa.Call); !ok {
@@ -744,6 +781,63 @@ func (r *run) inlineOnly() bool {
 	}
 }
 
+// argumentCall reports whether the call whose parenthesis is at pos is
+// written directly as an argument of another call (through conversions
+// and parentheses): C.f(C.CString(s)).
+func (f *Function) argumentCall(pos token.Pos) bool {
+	syn := f.Fn.Syntax()
+	if syn == nil {
+		return false
+	}
+	var stack []ast.Node
+	found := false
+	ast.Inspect(syn, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		if c, ok := n.(*ast.CallExpr); ok && c.Lparen == pos {
+			found = true
+			for i := len(stack) - 1; i >= 0; i-- {
+				switch p := stack[i].(type) {
+				case *ast.ParenExpr:
+					continue
+				case *ast.CallExpr:
+					if len(p.Args) == 1 && isConversion(f, p) {
+						continue
+					}
+					for _, a := range p.Args {
+						if a.Pos() <= pos && pos < a.End() {
+							found = true
+							stack = append(stack[:0], p)
+							return false
+						}
+					}
+				}
+				break
+			}
+			stack = nil
+			return false
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return found && len(stack) == 1
+}
+
+// isConversion reports whether call is a type conversion.
+func isConversion(f *Function, call *ast.CallExpr) bool {
+	info := f.res.info
+	if info == nil {
+		return false
+	}
+	tv, ok := info.Types[call.Fun]
+	return ok && tv.IsType()
+}
+
 func (r *run) isCell(v ssa.Value) bool {
 	switch v := v.(type) {
 	case *ssa.Alloc:
@@ -757,6 +851,9 @@ func (r *run) isCell(v ssa.Value) bool {
 
 // value computes whether a value-defining instruction aliases the object.
 func (r *run) value(s *state, v ssa.Value) {
+	if v == r.obj.Value && r.obj.Site != nil {
+		return // the object itself (an extract of the allocating call's tuple)
+	}
 	alias := false
 	switch in := v.(type) {
 	case *ssa.Convert:
@@ -858,7 +955,7 @@ func (r *run) apply(s *state, e effect, deferred bool) {
 	case actFree:
 		switch s.st {
 		case Live:
-			if a := r.obj.Alloc; a != nil && e.dealloc != nil && a.Family != e.dealloc.Family {
+			if a := r.obj.Alloc; a != nil && e.dealloc != nil && a.Family != e.dealloc.Family && e.callee != "C."+a.Dealloc {
 				r.find(&Finding{Kind: WrongDealloc, Obj: r.obj, Pos: e.pos, Callee: e.callee})
 			}
 			s.st, s.at = Freed, e.pos
@@ -927,12 +1024,14 @@ func cAction(ev *Event, i int) action {
 	switch {
 	case e&bridge.Frees != 0:
 		return actFree
-	case e&(bridge.MayFree|bridge.Keeps|bridge.EffectUnknown) != 0:
-		if e&bridge.EffectUnknown != 0 && e&(bridge.MayFree|bridge.Keeps) == 0 && constParam(ev, i) {
+	case e&(bridge.MayFree|bridge.EffectUnknown) != 0:
+		if e&bridge.EffectUnknown != 0 && e&bridge.MayFree == 0 && constParam(ev, i) {
 			return actUse
 		}
 		return actEscape
-	case e&bridge.Takes != 0:
+	case e&(bridge.Takes|bridge.Keeps) != 0:
+		// C now holds the pointer: the caller must neither free it
+		// nor consider it leaked.
 		return actTake
 	case e&bridge.Returned != 0, e&bridge.Borrows != 0:
 		return actUse
@@ -1131,6 +1230,14 @@ func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
 			if s.st == Live || s.st == Freed {
 				s.st = Null
 			}
+		}
+		return true
+	}
+	// err != nil from a helper whose owned result is nil whenever its
+	// error is not.
+	if r.obj.Guard != nil && r.obj.Success == SuccessNilError && isNil(y) && sameValue(x, r.obj.Guard) && (bin.Op == token.EQL || bin.Op == token.NEQ) {
+		if (bin.Op == token.NEQ) == taken && s.st == Live {
+			s.st = Null
 		}
 		return true
 	}

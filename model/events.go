@@ -231,54 +231,70 @@ func wrapperCall(c *ssa.CallCommon) (*ssa.Function, *wrapperEnv) {
 }
 
 // wrapperBody recognizes the closures cgo generates around a call: one
-// block that evaluates the arguments, runs pointer checks and calls one
-// cgo function. For the defer shape it instead returns a closure that
-// does so; nested is that MakeClosure.
+// block that evaluates the arguments (any Go code the user wrote there),
+// runs pointer checks and calls one cgo function last. Arguments that
+// are themselves cgo calls, directly or through their own wrapper, may
+// be evaluated inside (C.f(C.CBytes(b))). For the defer shape the
+// closure instead returns a closure that makes the call; nested is that
+// MakeClosure.
 func wrapperBody(fn *ssa.Function) (callee *CgoCallee, call *ssa.Call, nested *ssa.MakeClosure) {
 	if len(fn.Blocks) != 1 {
 		return nil, nil, nil
 	}
-	var calls []*ssa.Call
+	var inner []*ssa.Call // cgo calls and inner wrapper calls, in order
+	var ret *ssa.Return
 	for _, instr := range fn.Blocks[0].Instrs {
 		switch instr := instr.(type) {
 		case *ssa.Call:
-			if instr.Call.IsInvoke() {
-				return nil, nil, nil
-			}
-			if isCgoRuntimeHelper(instr.Call.StaticCallee()) {
+			if instr.Call.IsInvoke() || isCgoRuntimeHelper(instr.Call.StaticCallee()) {
 				continue
 			}
-			c := StaticCgoCallee(&instr.Call)
-			if c == nil {
-				return nil, nil, nil
+			if c := StaticCgoCallee(&instr.Call); c != nil {
+				callee, call = c, instr
+				inner = append(inner, instr)
+				continue
 			}
-			callee, call = c, instr
-			calls = append(calls, instr)
-		case *ssa.MakeClosure:
-			f, ok := instr.Fn.(*ssa.Function)
-			if !ok || nested != nil || len(calls) > 0 {
-				return nil, nil, nil
+			if w, _ := wrapperCall(&instr.Call); w != nil {
+				if c, _, n := wrapperBody(w); c != nil && n == nil {
+					inner = append(inner, instr)
+				}
 			}
-			c2, call2, n2 := wrapperBody(f)
-			if c2 == nil || n2 != nil {
-				return nil, nil, nil
-			}
-			callee, call, nested = c2, call2, instr
-		case *ssa.Go, *ssa.Defer, *ssa.Panic, *ssa.Select, *ssa.Send, *ssa.MapUpdate:
+		case *ssa.Return:
+			ret = instr
+		case *ssa.Go, *ssa.Defer, *ssa.Panic, *ssa.Select:
 			return nil, nil, nil
 		}
 	}
-	if callee == nil || nested != nil && len(calls) > 0 {
+	if len(inner) == 0 {
+		// The defer shape: return func() { ...; _Cfunc_f(_cgo0) }.
+		if ret == nil || len(ret.Results) != 1 {
+			return nil, nil, nil
+		}
+		mc, ok := ret.Results[0].(*ssa.MakeClosure)
+		if !ok {
+			return nil, nil, nil
+		}
+		f, ok := mc.Fn.(*ssa.Function)
+		if !ok {
+			return nil, nil, nil
+		}
+		c2, call2, n2 := wrapperBody(f)
+		if c2 == nil || n2 != nil {
+			return nil, nil, nil
+		}
+		return c2, call2, mc
+	}
+	// The last cgo call is the one the wrapper exists for; everything
+	// else cgo-related must feed its arguments.
+	if call == nil || inner[len(inner)-1] != call {
 		return nil, nil, nil
 	}
-	// Calls before the last one must be arguments of it (cgo moves
-	// C.f(C.CString(s))'s inner call into the wrapper).
-	for _, c := range calls[:max(len(calls)-1, 0)] {
+	for _, c := range inner[:len(inner)-1] {
 		if !feedsOnly(c, call) {
 			return nil, nil, nil
 		}
 	}
-	return callee, call, nested
+	return callee, call, nil
 }
 
 // feedsOnly reports whether v reaches only the arguments of call, through
@@ -345,12 +361,24 @@ func resolve(v ssa.Value, env *wrapperEnv) Ref {
 	case *ssa.Const:
 		return Ref{Kind: RefValue, V: v}
 	case *ssa.Call:
-		if v.Parent() == env.fn {
-			if c := StaticCgoCallee(&v.Call); c != nil {
+		if v.Parent() != env.fn {
+			break
+		}
+		if c := StaticCgoCallee(&v.Call); c != nil {
+			inner := newEvent(c, env.pkg())
+			inner.Instr, inner.Pos, inner.Result = v, v.Pos(), v
+			for _, a := range v.Call.Args {
+				inner.Args = append(inner.Args, resolve(a, env))
+			}
+			return Ref{Kind: RefInner, Inner: inner}
+		}
+		if w, wenv := wrapperCall(&v.Call); w != nil {
+			if c, call, n := wrapperBody(w); c != nil && n == nil {
+				wenv.parent, wenv.bridge = env, env.pkg()
 				inner := newEvent(c, env.pkg())
-				inner.Instr, inner.Pos, inner.Result = v, v.Pos(), v
-				for _, a := range v.Call.Args {
-					inner.Args = append(inner.Args, resolve(a, env))
+				inner.Instr, inner.Pos, inner.Result, inner.Wrapper = v, call.Pos(), v, w
+				for _, a := range call.Call.Args {
+					inner.Args = append(inner.Args, resolve(a, wenv))
 				}
 				return Ref{Kind: RefInner, Inner: inner}
 			}

@@ -29,6 +29,9 @@ type OwnedResult struct {
 	Dealloc  string
 	What     string // what allocated it inside the function, e.g. "C.CString"
 	MayBeNil bool
+	// ErrIndex is the index of an error result that is non-nil exactly
+	// when no memory was returned, or -1.
+	ErrIndex int
 }
 
 func (s *GoSummary) String() string {
@@ -72,7 +75,7 @@ func (s *GoSummary) interesting() bool {
 		return true
 	}
 	for _, e := range s.Params {
-		if e != bridge.Borrows && e != bridge.EffectUnknown {
+		if e != bridge.EffectUnknown {
 			return true
 		}
 	}
@@ -104,13 +107,36 @@ func pointerLike(t types.Type) bool {
 	return false
 }
 
+// isCgoDecl reports cgo's declarations (_Cfunc_f, _cgo_...).
+func isCgoDecl(fn *ssa.Function) bool {
+	name := fn.Name()
+	return fn.Parent() == nil && (strings.HasPrefix(name, "_C") || strings.HasPrefix(name, "_cgo"))
+}
+
+// IsCgoGenerated reports functions cgo writes: its declarations
+// (_Cfunc_f, _cgo_...), and the wrapper closures it puts around calls.
+// They are analyzed through their callers, never on their own.
+func IsCgoGenerated(fn *ssa.Function) bool {
+	for f := fn; f != nil; f = f.Parent() {
+		if name := f.Name(); strings.HasPrefix(name, "_C") || strings.HasPrefix(name, "_cgo") {
+			return true
+		}
+	}
+	if fn.Parent() != nil {
+		if c, _, _ := wrapperBody(fn); c != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // summarize computes fn's summary. Recursion yields nil (unknown).
 func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 	if s, ok := res.summaries[fn]; ok {
 		return s
 	}
 	res.summaries[fn] = nil // recursion guard
-	if len(fn.Blocks) == 0 {
+	if len(fn.Blocks) == 0 || isCgoDecl(fn) {
 		return nil
 	}
 	f := res.Function(fn)
@@ -146,11 +172,37 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 			}
 		}
 		if idx >= 0 && sum.Owned == nil {
-			sum.Owned = &OwnedResult{Index: idx, Family: o.Alloc.Family, Dealloc: o.Alloc.Dealloc, What: o.What, MayBeNil: o.MayBeNil}
+			sum.Owned = &OwnedResult{Index: idx, Family: o.Alloc.Family, Dealloc: o.Alloc.Dealloc, What: o.What, MayBeNil: o.MayBeNil, ErrIndex: errIndex(fn, idx)}
 		}
 	}
 	res.summaries[fn] = sum
 	return sum
+}
+
+// errIndex finds an error result that is nil on every return whose
+// result idx is not a nil constant, and non-nil only where result idx is
+// nil: the (p, err) convention. It returns -1 if there is none.
+func errIndex(fn *ssa.Function, idx int) int {
+	res := fn.Signature.Results()
+	for e := 0; e < res.Len(); e++ {
+		if e == idx || !types.Identical(res.At(e).Type(), types.Universe.Lookup("error").Type()) {
+			continue
+		}
+		ok := true
+		for _, b := range fn.Blocks {
+			ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+			if !isRet || len(ret.Results) != res.Len() {
+				continue
+			}
+			if !isNil(ret.Results[e]) && !isNil(ret.Results[idx]) {
+				ok = false
+			}
+		}
+		if ok {
+			return e
+		}
+	}
+	return -1
 }
 
 // paramEffect explores an incoming value and summarizes its fate.

@@ -36,11 +36,17 @@ func (f *Function) Objects() []*Object {
 			if v == nil {
 				continue
 			}
-			out = append(out, &Object{
+			o := &Object{
 				Region: RegionCHeap, Alloc: &bridge.Allocator{Family: sum.Owned.Family, Dealloc: sum.Owned.Dealloc},
 				Kind: FromAllocation, Site: instr, Pos: c.Pos(), What: goCalleeName(f.Fn, c.Call.StaticCallee()),
 				Value: v, MayBeNil: sum.Owned.MayBeNil,
-			})
+			}
+			if sum.Owned.ErrIndex >= 0 {
+				if g := resultValue(c, sum.Owned.ErrIndex); g != nil {
+					o.Guard, o.Success = g, SuccessNilError
+				}
+			}
+			out = append(out, o)
 		}
 	}
 	if out == nil {
@@ -56,7 +62,11 @@ func (f *Function) eventObjects(ev *Event) []*Object {
 	}
 	var out []*Object
 	s := ev.Summary
-	if a := s.ReturnsOwned; a != nil && ev.Result != nil {
+	// realpath(p, NULL) returns owned memory; realpath(p, buf) returns buf.
+	ownedOnlyIfNil := s.ReturnsParam >= 0 && s.ReturnsOwned != nil
+	if ownedOnlyIfNil && !(s.ReturnsParam < len(ev.Args) && ev.Args[s.ReturnsParam].Kind == RefValue && isNil(ev.Args[s.ReturnsParam].V)) {
+		// Not the allocating form.
+	} else if a := s.ReturnsOwned; a != nil && ev.Result != nil {
 		v := ev.Result
 		if _, ok := v.Type().(*types.Tuple); ok {
 			v = extract(v, 0)
@@ -66,6 +76,16 @@ func (f *Function) eventObjects(ev *Event) []*Object {
 				Region: RegionCHeap, Alloc: a, Kind: FromAllocation, Site: ev.Instr, Pos: ev.Pos,
 				What: ev.Callee.UserName(), Value: v,
 				MayBeNil: !(ev.Callee.Kind == bridge.CBuiltin && (ev.Callee.Name == bridge.BuiltinCString || ev.Callee.Name == bridge.BuiltinCBytes)),
+			})
+		}
+	}
+	// C.f(C.CString(s)) where f returns its argument: the memory lives
+	// on in f's result.
+	if rp := s.ReturnsParam; rp >= 0 && rp < len(ev.Args) && ev.Result != nil {
+		if in := ev.Args[rp]; in.Kind == RefInner && in.Inner.Summary.ReturnsOwned != nil {
+			out = append(out, &Object{
+				Region: RegionCHeap, Alloc: in.Inner.Summary.ReturnsOwned, Kind: FromAllocation, Site: ev.Instr, Pos: in.Inner.Pos,
+				What: in.Inner.Callee.UserName(), Value: ev.Result, MayBeNil: true,
 			})
 		}
 	}

@@ -6,9 +6,14 @@
 // set in the same order.
 package passes
 
-import "golang.org/x/tools/go/analysis"
+import (
+	"github.com/ffivet/ffivet/passes/cgoalloc"
+	"golang.org/x/tools/go/analysis"
+)
 
 // All returns ffivet's analyzers, in the order -list prints them.
 func All() []*analysis.Analyzer {
-	return []*analysis.Analyzer{}
+	return []*analysis.Analyzer{
+		cgoalloc.Analyzer,
+	}
 }

@@ -34,9 +34,11 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c := &checker{pass: pass, res: res}
 	for _, fn := range res.Funcs {
+		if model.IsCgoGenerated(fn) {
+			continue
+		}
 		c.function(fn)
 	}
-	c.deferReassign()
 	return nil, nil
 }
 
@@ -47,13 +49,25 @@ type checker struct {
 
 func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
 
+// A result is one finding with what explains it.
+type result struct {
+	obj   *model.Object
+	trace *model.Trace
+	fd    *model.Finding
+}
+
 func (c *checker) function(fn *ssa.Function) {
 	f := c.res.Function(fn)
+	var results []result
 	for _, obj := range f.Objects() {
 		t := f.Track(obj)
 		for _, fd := range t.Findings {
-			c.report(fn, obj, t, fd)
+			results = append(results, result{obj, t, fd})
 		}
+	}
+	results = c.deferReassign(fn, results)
+	for _, r := range results {
+		c.report(fn, r.obj, r.trace, r.fd)
 	}
 	for _, ev := range model.Events(fn, c.res.Bridge) {
 		c.inlineAllocs(f, ev)
@@ -83,7 +97,7 @@ func (c *checker) report(fn *ssa.Function, obj *model.Object, t *model.Trace, fd
 	case model.DoubleFree:
 		again := fmt.Sprintf("again at line %d", c.line(fd.Pos))
 		if fd.Deferred {
-			again = fmt.Sprintf("again by the deferred call at line %d", c.line(fd.Pos))
+			again += ", by a deferred call"
 		}
 		d.Message = fmt.Sprintf("%s is freed twice: at line %d and %s; remove one of the frees", what, c.line(fd.Other), again)
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "first freed here"}}
@@ -185,7 +199,7 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 			continue
 		}
 		id, ok := as.Lhs[0].(*ast.Ident)
-		if !ok || id.Name == "_" {
+		if !ok || id.Name == "_" || strings.HasPrefix(id.Name, "_cgo") {
 			return nil
 		}
 		if i+1 >= len(body.List) {

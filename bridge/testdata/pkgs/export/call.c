@@ -1,0 +1,5 @@
+#include "_cgo_export.h"
+
+int call_go(int v) {
+	return goAdd(v, 1);
+}

@@ -1,0 +1,3 @@
+#include <windows.h>
+
+int windows_only(void) { return GetTickCount(); }

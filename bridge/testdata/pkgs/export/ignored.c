@@ -1,0 +1,3 @@
+//go:build ignore
+
+int ignored_func(void) { return 0 }

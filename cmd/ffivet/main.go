@@ -1,0 +1,45 @@
+// Command ffivet checks how Go code crosses into C through cgo.
+//
+// Usage:
+//
+//	ffivet [flags] [packages]
+//	go vet -vettool=$(command -v ffivet) [flags] [packages]
+//
+// Run on its own, ffivet loads the named packages (./... by default),
+// their tests included, and prints each finding at its place in the .go
+// file the user wrote, even for cgo files, which the compiler sees only
+// as rewritten copies in the Go build cache. With -fix it edits those
+// files. Run by go vet, it is a vet tool like any other and reports the
+// same findings.
+//
+// Run "ffivet -help" for the flags and exit status, and "ffivet -list"
+// for the checks.
+package main
+
+import (
+	"os"
+	"strings"
+
+	"golang.org/x/tools/go/analysis/unitchecker"
+
+	"github.com/ffivet/ffivet/passes"
+)
+
+func main() {
+	args := os.Args[1:]
+	if invokedByGoVet(args) {
+		unitchecker.Main(passes.All()...) // does not return
+	}
+	os.Exit(run(args, passes.All(), os.Stdout, os.Stderr))
+}
+
+// invokedByGoVet reports whether args follow the protocol that go vet
+// uses with a -vettool: it asks for the tool's version (-V=full) and its
+// flags (-flags), then runs it once per package with the flags and a
+// JSON description of the package in a .cfg file.
+func invokedByGoVet(args []string) bool {
+	if len(args) == 1 && (args[0] == "-V=full" || args[0] == "-flags") {
+		return true
+	}
+	return len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg")
+}

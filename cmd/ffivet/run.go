@@ -1,0 +1,457 @@
+package main
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/ffivet/ffivet/report"
+)
+
+// Exit codes.
+const (
+	exitClean    = 0
+	exitFailure  = 1
+	exitFindings = 3
+)
+
+const usageHeader = `ffivet checks how Go code crosses into C through cgo.
+
+Usage:
+
+	ffivet [flags] [packages]
+	go vet -vettool=$(command -v ffivet) [flags] [packages]
+
+Packages are named as for the go command; the default is ./... .
+Findings are reported at their place in the .go files, even for cgo
+files, which the compiler sees only as rewritten copies.
+
+Flags:
+`
+
+const usageFooter = `
+Each check has a flag named after it: -NAME=false turns the check off,
+and if any -NAME=true is given, only the checks so named run. Flags of a
+check are set with -NAME.FLAG. Run "ffivet -list" for the checks.
+
+Exit status:
+	0  no findings
+	1  failure: bad flags, no packages matched, no package could be
+	   loaded, a check failed, or fixed files could not be written
+	3  findings reported (with -fix: findings left unfixed; with -diff:
+	   also when the diff is not empty)
+With -json the status is 0 unless ffivet fails: the findings, their
+fixes and the packages that could not be checked are in the output. As
+with go vet, -json with -fix applies nothing.
+`
+
+// options holds the driver's flags.
+type options struct {
+	json    bool
+	context int
+	fix     bool
+	diff    bool
+	tests   bool
+	tags    string
+	list    bool
+	version versionFlag
+}
+
+// run is ffivet's main program, apart from go vet's protocol: it parses
+// args, checks the packages they name with analyzers, prints to stdout
+// and stderr, and returns the exit code.
+func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer) int {
+	var opts options
+	fs := flag.NewFlagSet("ffivet", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&opts.json, "json", false, "print findings as JSON, in the shape go vet -json uses")
+	fs.IntVar(&opts.context, "c", -1, "print each finding's line with `N` lines of context around it; -1 prints none")
+	fs.BoolVar(&opts.fix, "fix", false, "instead of printing each finding, apply its first suggested fix")
+	fs.BoolVar(&opts.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
+	fs.BoolVar(&opts.tests, "test", true, "check test files too")
+	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags, as for go build")
+	fs.BoolVar(&opts.list, "list", false, "list the checks and exit")
+	fs.Var(&opts.version, "V", "print the version and exit (-V=full: in the form go vet expects of a tool)")
+
+	enabled := make(map[*analysis.Analyzer]*triState)
+	for _, a := range analyzers {
+		// The flag package panics on a second definition.
+		if fs.Lookup(a.Name) != nil {
+			fmt.Fprintf(stderr, "ffivet: -%s names two checks, or a check and a flag\n", a.Name)
+			return exitFailure
+		}
+		enabled[a] = new(triState)
+		fs.Var(enabled[a], a.Name, "run the "+a.Name+" check: "+firstLine(a.Doc))
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			fs.Var(f.Value, a.Name+"."+f.Name, f.Usage)
+		})
+	}
+	fs.Usage = func() {} // errors are followed by a pointer to -help, not the whole text
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageHeader)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			fmt.Fprint(stdout, usageFooter)
+			return exitClean
+		}
+		fmt.Fprintln(stderr, `Run "ffivet -help" for usage.`)
+		return exitFailure
+	}
+
+	switch {
+	case opts.version.set:
+		if err := printVersion(stdout, opts.version.full); err != nil {
+			fmt.Fprintf(stderr, "ffivet: %v\n", err)
+			return exitFailure
+		}
+		return exitClean
+	case opts.list:
+		printList(stdout, analyzers)
+		return exitClean
+	}
+
+	var usageErr string
+	switch {
+	case opts.diff && !opts.fix:
+		usageErr = "-diff requires -fix"
+	case opts.diff && opts.json:
+		usageErr = "-json and -diff cannot be used together"
+	case opts.fix && opts.context >= 0:
+		usageErr = "-c cannot be used with -fix"
+	}
+	if usageErr != "" {
+		fmt.Fprintf(stderr, "ffivet: %s\n", usageErr)
+		return exitFailure
+	}
+
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "ffivet: %v\n", err)
+		return exitFailure
+	}
+	d := &driver{
+		opts:   opts,
+		stdout: stdout,
+		stderr: stderr,
+		cwd:    cwd,
+		srcs:   report.NewSources(nil),
+	}
+	patterns := fs.Args()
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	return d.check(patterns, selected(analyzers, enabled))
+}
+
+// selected applies go vet's rule for the -NAME flags: if any is true,
+// only those checks run; otherwise all run except those set false.
+func selected(analyzers []*analysis.Analyzer, enabled map[*analysis.Analyzer]*triState) []*analysis.Analyzer {
+	only := slices.ContainsFunc(analyzers, func(a *analysis.Analyzer) bool { return *enabled[a] == setTrue })
+	var keep []*analysis.Analyzer
+	for _, a := range analyzers {
+		if only && *enabled[a] == setTrue || !only && *enabled[a] != setFalse {
+			keep = append(keep, a)
+		}
+	}
+	return keep
+}
+
+// A driver checks packages once.
+type driver struct {
+	opts           options
+	stdout, stderr io.Writer
+	cwd            string
+	srcs           *report.Sources
+}
+
+func (d *driver) errorf(format string, args ...any) {
+	fmt.Fprintf(d.stderr, "ffivet: "+format+"\n", args...)
+}
+
+// rel shortens filenames below the current directory.
+func (d *driver) rel(filename string) string {
+	return report.Relative(filename, d.cwd)
+}
+
+func (d *driver) check(patterns []string, analyzers []*analysis.Analyzer) int {
+	roots, err := d.load(patterns, needFacts(analyzers))
+	if err != nil {
+		d.errorf("%v", err)
+		return exitFailure
+	}
+	if len(roots) == 0 {
+		d.errorf("%s matched no packages", strings.Join(patterns, " "))
+		return exitFailure
+	}
+	if !d.printLoadErrors(roots) {
+		return exitFailure
+	}
+
+	graph, err := checker.Analyze(analyzers, roots, nil)
+	if err != nil {
+		d.errorf("%v", err)
+		return exitFailure
+	}
+	failed := d.printAnalysisErrors(graph)
+	findings := collect(graph)
+
+	var code int
+	switch {
+	case d.opts.json:
+		code = d.printJSON(graph, findings)
+	case d.opts.fix:
+		code = d.applyFixes(findings)
+	default:
+		code = d.printText(d.stdout, findings)
+	}
+	if failed {
+		return exitFailure
+	}
+	return code
+}
+
+// load loads the packages matching patterns, leaving out the test main
+// packages that go test generates: they hold no code of the user's.
+func (d *driver) load(patterns []string, allSyntax bool) ([]*packages.Package, error) {
+	mode := packages.LoadSyntax | packages.NeedModule
+	if allSyntax {
+		mode = packages.LoadAllSyntax | packages.NeedModule
+	}
+	cfg := &packages.Config{
+		Mode:  mode,
+		Tests: d.opts.tests,
+	}
+	if d.opts.tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + d.opts.tags}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	var roots []*packages.Package
+	for _, p := range pkgs {
+		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") && !strings.Contains(p.ID, " ") {
+			continue
+		}
+		roots = append(roots, p)
+	}
+	slices.SortFunc(roots, func(a, b *packages.Package) int { return strings.Compare(a.ID, b.ID) })
+	return roots, nil
+}
+
+// printLoadErrors prints each error found while loading the packages or
+// their dependencies, once. It reports whether any package is free of
+// errors and so worth checking.
+func (d *driver) printLoadErrors(roots []*packages.Package) bool {
+	seen := make(map[string]bool)
+	for p := range packages.Postorder(roots) {
+		for _, e := range p.Errors {
+			for _, msg := range d.errorLines(e) {
+				if !seen[msg] {
+					seen[msg] = true
+					d.errorf("%s: %s", p.PkgPath, msg)
+				}
+			}
+		}
+		if p.Module != nil && p.Module.Error != nil && !seen[p.Module.Error.Err] {
+			seen[p.Module.Error.Err] = true
+			d.errorf("%s", p.Module.Error.Err)
+		}
+	}
+	return slices.ContainsFunc(roots, func(p *packages.Package) bool { return !p.IllTyped })
+}
+
+// errorLines returns the lines of a load error, each naming its place
+// relative to the current directory. Compiler output relayed by go list
+// loses its "# package" header, so that its lines match the type
+// checker's errors, which usually say the same.
+func (d *driver) errorLines(e packages.Error) []string {
+	if e.Pos != "" && e.Pos != "-" {
+		return []string{d.relPosnString(e.Pos) + ": " + e.Msg}
+	}
+	lines := strings.Split(strings.TrimSpace(e.Msg), "\n")
+	if len(lines) > 1 && strings.HasPrefix(lines[0], "# ") {
+		lines = lines[1:]
+	}
+	for i, line := range lines {
+		lines[i] = d.relPosnString(line)
+	}
+	return lines
+}
+
+// relPosnString shortens the file name in a "file:line:col" string.
+func (d *driver) relPosnString(posn string) string {
+	prefix := d.cwd + string(filepath.Separator)
+	if strings.HasPrefix(posn, prefix) {
+		return posn[len(prefix):]
+	}
+	return posn
+}
+
+// printAnalysisErrors reports the packages that could not be checked
+// and the checks that failed, and reports whether any check failed: a
+// check that fails is a bug, while a package with errors was reported
+// already.
+func (d *driver) printAnalysisErrors(graph *checker.Graph) bool {
+	failed := false
+	skipped := make(map[string]bool)
+	seen := make(map[string]bool)
+	for _, act := range sortedRoots(graph) {
+		if act.Err == nil {
+			continue
+		}
+		if act.Package.IllTyped {
+			if !skipped[act.Package.ID] {
+				skipped[act.Package.ID] = true
+				d.errorf("%s: not checked: the package or a dependency has errors", act.Package.ID)
+			}
+			continue
+		}
+		msg := fmt.Sprintf("%s: the %s check failed: %v", act.Package.ID, act.Analyzer.Name, act.Err)
+		if !seen[msg] {
+			seen[msg] = true
+			d.errorf("%s", msg)
+		}
+		failed = true
+	}
+	return failed
+}
+
+func sortedRoots(graph *checker.Graph) []*checker.Action {
+	roots := slices.Clone(graph.Roots)
+	slices.SortStableFunc(roots, func(a, b *checker.Action) int {
+		return cmp.Or(
+			strings.Compare(a.Package.ID, b.Package.ID),
+			strings.Compare(a.Analyzer.Name, b.Analyzer.Name))
+	})
+	return roots
+}
+
+// needFacts reports whether any of analyzers, or any analyzer they
+// require, uses facts: those must run on every dependency, from source.
+func needFacts(analyzers []*analysis.Analyzer) bool {
+	seen := make(map[*analysis.Analyzer]bool)
+	var visit func([]*analysis.Analyzer) bool
+	visit = func(as []*analysis.Analyzer) bool {
+		for _, a := range as {
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			if len(a.FactTypes) > 0 || visit(a.Requires) {
+				return true
+			}
+		}
+		return false
+	}
+	return visit(analyzers)
+}
+
+// printList prints each check's name and summary, aligned.
+func printList(w io.Writer, analyzers []*analysis.Analyzer) {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, a := range analyzers {
+		fmt.Fprintf(tw, "%s\t%s\n", a.Name, firstLine(a.Doc))
+	}
+	tw.Flush()
+}
+
+func firstLine(doc string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(doc), "\n")
+	return line
+}
+
+// versionFlag implements -V and -V=full.
+type versionFlag struct{ set, full bool }
+
+func (*versionFlag) IsBoolFlag() bool { return true }
+func (v *versionFlag) String() string { return "" }
+func (v *versionFlag) Set(s string) error {
+	switch s {
+	case "full":
+		v.full = true
+	case "true":
+	default:
+		return fmt.Errorf("use -V or -V=full")
+	}
+	v.set = true
+	return nil
+}
+
+// printVersion prints the version. With full, it prints it in the form
+// the go command requires of a vet tool: "devel" followed by a build ID
+// that changes whenever the executable does, so that go vet's cache
+// notices a new ffivet.
+func printVersion(w io.Writer, full bool) error {
+	version := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		version = info.Main.Version
+	}
+	if !full {
+		_, err := fmt.Fprintf(w, "ffivet version %s\n", version)
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "ffivet version devel %s buildID=%x\n", strings.Trim(version, "()"), h.Sum(nil))
+	return err
+}
+
+// A triState is a boolean flag that remembers whether it was set, for
+// the -NAME flags: -NAME=false and an absent -NAME mean different things.
+type triState int
+
+const (
+	unset triState = iota
+	setTrue
+	setFalse
+)
+
+func (ts *triState) IsBoolFlag() bool { return true }
+
+func (ts *triState) Get() any { return *ts != setFalse }
+
+func (ts *triState) String() string {
+	if ts != nil && *ts == setFalse {
+		return "false"
+	}
+	return "true"
+}
+
+func (ts *triState) Set(value string) error {
+	b, err := strconv.ParseBool(value)
+	if err != nil {
+		return errors.New("want true or false")
+	}
+	*ts = setFalse
+	if b {
+		*ts = setTrue
+	}
+	return nil
+}

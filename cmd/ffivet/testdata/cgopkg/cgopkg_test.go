@@ -1,0 +1,9 @@
+package cgopkg
+
+import "testing"
+
+func TestLen(t *testing.T) {
+	if got := Len("abc"); got != 3 {
+		t.Errorf("Len(abc) = %d", got)
+	}
+}

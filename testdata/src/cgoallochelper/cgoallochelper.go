@@ -1,0 +1,29 @@
+// Package cgoallochelper allocates and frees C memory for the cgoalloc
+// tests from another package, so what its functions do to ownership has
+// to reach cgoalloc as facts. Pointers cross the package boundary as
+// unsafe.Pointer, since each package has its own C types. Everything
+// here is correct.
+package cgoallochelper
+
+/*
+#include <stdlib.h>
+#include <string.h>
+*/
+import "C"
+
+import "unsafe"
+
+// Dup returns a C copy of s. Release it with Free.
+func Dup(s string) unsafe.Pointer {
+	return unsafe.Pointer(C.CString(s))
+}
+
+// Free releases memory from Dup.
+func Free(p unsafe.Pointer) {
+	C.free(p)
+}
+
+// Len returns the length of the C string p.
+func Len(p unsafe.Pointer) int {
+	return int(C.strlen((*C.char)(p)))
+}
