@@ -201,10 +201,10 @@ func (s *summarizer) pin(name, why string) {
 	s.sums[name] = unknownSummary(name)
 	delete(s.entry, name)
 	f := s.bodies[name]
-	s.p.warn(goPos0(f), "summary of C function %s is unknown: %s", name, why)
+	s.p.warn(funcPos(f), "summary of C function %s is unknown: %s", name, why)
 }
 
-func goPos0(f *Func) (pos token.Position) {
+func funcPos(f *Func) (pos token.Position) {
 	if f != nil {
 		pos = f.Pos
 	}
@@ -448,12 +448,15 @@ const (
 
 // fnState is the analysis of one body.
 type fnState struct {
-	s      *summarizer
-	f      *Func
-	params map[*cc.Declarator]int
-	isPtr  []bool
-	locals map[*cc.Declarator]bool
-	vars   map[*cc.Declarator]oset
+	// outSuccess is the success test of the callee whose out-parameter
+	// this function forwards, so the forwarding function inherits it.
+	outSuccess SuccessTest
+	s          *summarizer
+	f          *Func
+	params     map[*cc.Declarator]int
+	isPtr      []bool
+	locals     map[*cc.Declarator]bool
+	vars       map[*cc.Declarator]oset
 
 	varsChanged bool
 	abandon     string
@@ -625,6 +628,9 @@ func (fs *fnState) summary() (*Summary, entryErrno) {
 			sum.OutOwned = map[int]*Allocator{}
 		}
 		sum.OutOwned[i] = fs.deallocOf[fam]
+		if sum.Success == SuccessUnknown {
+			sum.Success = fs.outSuccess
+		}
 	}
 
 	switch {
@@ -1993,6 +1999,19 @@ func (fs *fnState) call(x *cc.PostfixExpression) oset {
 			fam = sum.Deallocs[j]
 		}
 		fs.passed(v, sum.Effect(j), fam)
+		// A parameter handed on as the callee's out-parameter
+		// (return asprintf(out, ...)) is this function's out-parameter.
+		if a := sum.OutOwned[j]; a != nil {
+			if nn := v.nonNull(); len(nn) == 1 && nn[0].kind == oParam {
+				fs.deallocOf[a.Family] = a
+				if old, ok := fs.outStores[nn[0].param]; !ok || old == a.Family {
+					fs.outStores[nn[0].param] = a.Family
+					fs.outSuccess = sum.Success
+				} else {
+					fs.outStores[nn[0].param] = ""
+				}
+			}
+		}
 	}
 	if decl != nil && isNoReturn(decl) && fs.cond == 0 {
 		fs.defNoReturn = true

@@ -1025,7 +1025,11 @@ func cAction(ev *Event, i int) action {
 	case e&bridge.Frees != 0:
 		return actFree
 	case e&(bridge.MayFree|bridge.EffectUnknown) != 0:
-		if e&bridge.EffectUnknown != 0 && e&bridge.MayFree == 0 && constParam(ev, i) {
+		// A library function with no body ffivet can read is trusted to
+		// only read through a const pointer. A body that hands the
+		// pointer on to code ffivet cannot follow is not: it may pass
+		// it together with a destructor (sqlite3_result_text(..., free)).
+		if e&bridge.EffectUnknown != 0 && e&bridge.MayFree == 0 && ev.Summary.Source != bridge.FromBody && constParam(ev, i) {
 			return actUse
 		}
 		return actEscape
