@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ffivet/ffivet/report"
+	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 )
 
 // applyFixes applies the first suggested fix of each finding to the

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 
-	"github.com/ffivet/ffivet/report"
+	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 )
 
 // A finding is one diagnostic with its positions in the user's source.

@@ -19,7 +19,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
-	"github.com/ffivet/ffivet/report"
+	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 )
 
 // Exit codes.
