@@ -209,6 +209,8 @@ type Function struct {
 	// (not just called or deferred): whatever they hold escapes.
 	exposed map[ssa.Value]bool
 	objects []*Object
+	// callStarts maps call parentheses to callee starts (CallStart).
+	callStarts map[token.Pos]token.Pos
 }
 
 func newFunction(res *Result, fn *ssa.Function) *Function {

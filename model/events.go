@@ -138,9 +138,12 @@ func eventAt(call ssa.CallInstruction, pkg *bridge.Package) *Event {
 		return nil
 	}
 	ev := newEvent(inner, pkg)
-	ev.Instr, ev.Pos, ev.Wrapper = call, innerCall.Pos(), w
+	// cgo writes the wrapper where the user wrote the call, so the
+	// closure's position is the start of `C.f(...)` in the user's file;
+	// the inner call carries a column inside the argument list.
+	ev.Instr, ev.Pos, ev.Wrapper = call, w.Pos(), w
 	if ev.Pos == token.NoPos {
-		ev.Pos = call.Pos()
+		ev.Pos = innerCall.Pos()
 	}
 	outer.bridge = pkg
 	env := outer
@@ -376,7 +379,7 @@ func resolve(v ssa.Value, env *wrapperEnv) Ref {
 			if c, call, n := wrapperBody(w); c != nil && n == nil {
 				wenv.parent, wenv.bridge = env, env.pkg()
 				inner := newEvent(c, env.pkg())
-				inner.Instr, inner.Pos, inner.Result, inner.Wrapper = v, call.Pos(), v, w
+				inner.Instr, inner.Pos, inner.Result, inner.Wrapper = v, w.Pos(), v, w
 				for _, a := range call.Call.Args {
 					inner.Args = append(inner.Args, resolve(a, wenv))
 				}

@@ -67,7 +67,7 @@ func (c *checker) function(fn *ssa.Function) {
 	}
 	results = c.deferReassign(fn, results)
 	for _, r := range results {
-		c.report(fn, r.obj, r.trace, r.fd)
+		c.report(f, r.obj, r.trace, r.fd)
 	}
 	for _, ev := range model.Events(fn, c.res.Bridge) {
 		c.inlineAllocs(f, ev)
@@ -75,7 +75,8 @@ func (c *checker) function(fn *ssa.Function) {
 	}
 }
 
-func (c *checker) report(fn *ssa.Function, obj *model.Object, t *model.Trace, fd *model.Finding) {
+func (c *checker) report(f *model.Function, obj *model.Object, t *model.Trace, fd *model.Finding) {
+	fn := f.Fn
 	what := fmt.Sprintf("memory from %s at line %d", obj.What, c.line(obj.Pos))
 	dealloc := "C.free"
 	if obj.Alloc != nil && obj.Alloc.Dealloc != "" {
@@ -112,6 +113,10 @@ func (c *checker) report(fn *ssa.Function, obj *model.Object, t *model.Trace, fd
 		return
 	}
 	d.Related = append(d.Related, analysis.RelatedInformation{Pos: obj.Pos, Message: "allocated here by " + obj.What})
+	d.Pos = f.CallStart(d.Pos)
+	for i := range d.Related {
+		d.Related[i].Pos = f.CallStart(d.Related[i].Pos)
+	}
 	c.pass.Report(d)
 }
 
@@ -127,7 +132,7 @@ func (c *checker) inlineAllocs(f *model.Function, ev *model.Event) {
 			continue
 		}
 		c.pass.Report(analysis.Diagnostic{
-			Pos: a.Inner.Pos,
+			Pos: f.CallStart(a.Inner.Pos),
 			Message: fmt.Sprintf("memory from %s at line %d is passed to %s, which does not take ownership, and is never freed; assign it to a variable and release it with C.%s",
 				a.Inner.Callee.UserName(), c.line(a.Inner.Pos), ev.Callee.UserName(), a.Inner.Summary.ReturnsOwned.Dealloc),
 		})
@@ -148,14 +153,14 @@ func (c *checker) notOwned(f *model.Function, ev *model.Event) {
 		o := f.ProvenanceOf(a)
 		switch {
 		case o.Region == model.RegionCBorrowed && o.Event != nil:
-			c.pass.Reportf(ev.Pos, "freeing memory not owned by this code: %s returned it at line %d and the C library owns it; do not free it",
+			c.pass.Reportf(f.CallStart(ev.Pos), "freeing memory not owned by this code: %s returned it at line %d and the C library owns it; do not free it",
 				o.Event.Callee.UserName(), c.line(o.Pos))
 		case o.Region.IsGo():
 			pos := o.Pos
 			if pos == token.NoPos {
 				pos = ev.Pos
 			}
-			c.pass.Reportf(ev.Pos, "freeing memory not owned by this code: it is Go memory from line %d; only C memory can be released with %s",
+			c.pass.Reportf(f.CallStart(ev.Pos), "freeing memory not owned by this code: it is Go memory from line %d; only C memory can be released with %s",
 				c.line(pos), ev.Callee.UserName())
 		}
 	}
