@@ -3,7 +3,7 @@
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: demo test vet unit race fuzz build install
+.PHONY: demo test vet unit race fuzz build install realworld
 
 # Run ffivet on the embedded demo package, a small cgo wrapper with real
 # bugs. ffivet exits 3 when it reports findings, which is the point here.
@@ -37,3 +37,9 @@ build:
 
 install:
 	$(GO) install ./cmd/ffivet
+
+# ffivet standalone and as go vet's tool on public cgo modules from the
+# module proxy (go-sqlite3, zstd): no crash, the amalgamation translated
+# once. Downloads and compiles them: about two minutes.
+realworld:
+	FFIVET_REALWORLD=1 $(GO) test -count=1 -run TestRealWorld -v ./cmd/ffivet/

@@ -59,12 +59,17 @@ const prologName = "<cgo-prolog>"
 // bridge serves its own version of it.
 const exportHeaderName = "_cgo_export.h"
 
-// endGuard is a source translated after every unit. cc/v4's parser can
-// loop forever when a unit ends inside a declaration: after the "*" of
-// "int *" at the end of the text it skips tokens until it sees one that
-// may start an expression, and at the end of input it never does. The
-// guard's "(" is such a token. It declares nothing, so it adds nothing
-// to what a correct unit declares.
+// endGuard is the start of a source translated after every unit.
+//
+// cc/v4's parser can loop forever when its input ends inside a
+// declaration: after the "*" of a pointer it skips tokens until one that
+// may start an expression, and at the end of input it never finds one.
+// The input ends early when the preprocessor stops (a missing header) or
+// when an unclosed bracket lets a construct swallow what follows. So the
+// translator runs the preprocessor alone first, which cannot loop, stubs
+// the missing headers, and then appends this guard, preceded by closers
+// for any bracket left open: its "(" ends the loop. It declares nothing,
+// so it adds nothing to what a correct unit declares.
 const (
 	endGuardName = "<ffivet-end>"
 	endGuard     = "_Static_assert(1, \"\");\n"
@@ -111,6 +116,9 @@ type Translator struct {
 	packages map[string]*packageEntry
 	// translations counts calls of cc.Translate, for tests and -debug.
 	translations int
+	// byName counts translations per unit name, so tests can tell that a
+	// large unit was translated once.
+	byName map[string]int
 	// expansionLimit overrides defaultExpansionLimit when positive.
 	expansionLimit int
 }
@@ -118,6 +126,14 @@ type Translator struct {
 type unitEntry struct {
 	once sync.Once
 	unit *Unit
+}
+
+// TranslationsOf reports how many times units named name (a .go or .c
+// file path) were translated.
+func (t *Translator) TranslationsOf(name string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byName[name]
 }
 
 // NewTranslator returns an empty translator.
@@ -233,6 +249,10 @@ func (t *Translator) translate(r *unitRequest) *Unit {
 	e.once.Do(func() {
 		t.mu.Lock()
 		t.translations++
+		if t.byName == nil {
+			t.byName = map[string]int{}
+		}
+		t.byName[r.name]++
 		t.mu.Unlock()
 		e.unit = t.doTranslate(r)
 	})
@@ -265,40 +285,104 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 	sources := []cc.Source{
 		{Name: "<predefined>", Value: cfg.Predefined + r.flags.defines()},
 		{Name: "<builtin>", Value: cc.Builtin},
-		{Name: r.name, Value: r.text},
-		{Name: endGuardName, Value: endGuard},
+		{Name: r.name, Value: endSafely(r.text)},
 	}
 	// A missing header is the most common failure (a -dev package not
 	// installed, a generated header). Stub it and try again, so the rest
 	// of the unit still yields declarations.
+	var out strings.Builder
 	for {
-		ast, err := cc.Translate(cfg, sources)
+		out.Reset()
+		err := cc.Preprocess(cfg, sources, &out)
 		if err == nil {
-			u.AST = ast
-			u.Err = nil
-			if len(u.Stubbed) > 0 {
-				u.Err = fmt.Errorf("missing headers replaced by empty ones: %s", strings.Join(u.Stubbed, ", "))
-			}
-			return u
+			break
 		}
-		u.Err = err
 		added := false
 		for _, m := range missingHeaders(err.Error()) {
-			if len(u.Stubbed) < maxStubs && fsys.stub(strings.Trim(m.name, `"<>`)) {
-				u.Stubbed = append(u.Stubbed, strings.Trim(m.name, `"<>`))
+			name := strings.Trim(m.name, `"<>`)
+			if len(u.Stubbed) < maxStubs && fsys.stub(name) {
+				u.Stubbed = append(u.Stubbed, name)
 				u.missing = append(u.missing, m)
 				added = true
 			}
 		}
 		if !added {
-			break
+			// The parser would fail on the same errors, and where the
+			// preprocessor stopped early it could loop forever.
+			u.Err = err
+			return u
 		}
 	}
-	// Translation failed. Parsing without type checking still finds
-	// function definitions, which is better than nothing for summaries,
-	// but without types the layouts and signatures are unknown; leave
-	// AST nil and let callers work with what other units know.
+	open := openBrackets(out.String())
+	ast, err := cc.Translate(cfg, append(sources, cc.Source{Name: endGuardName, Value: closers(open) + endGuard}))
+	if err == nil && len(open) > 0 {
+		// The guard's closers made the unit whole, but the C itself is
+		// not: a function whose body never ends must not be summarized
+		// as if it did nothing.
+		err = fmt.Errorf("%s:1:1: %q left open", endGuardName, open)
+	}
+	if err != nil {
+		// Parsing without type checking would still find function
+		// definitions, but without types the layouts and signatures are
+		// unknown; leave AST nil and let callers work with what other
+		// units know.
+		u.Err = err
+		return u
+	}
+	u.AST = ast
+	if len(u.Stubbed) > 0 {
+		u.Err = fmt.Errorf("missing headers replaced by empty ones: %s", strings.Join(u.Stubbed, ", "))
+	}
 	return u
+}
+
+// openBrackets returns the brackets that preprocessed C text opens and
+// does not close, innermost last. String and character literals are
+// skipped; they end at the end of their line at the latest, so one
+// malformed literal cannot hide the rest of the text.
+func openBrackets(text string) []byte {
+	var stack []byte
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			switch c {
+			case '\\':
+				if i+1 < len(text) && text[i+1] != '\n' {
+					i++
+				}
+			case quote, '\n':
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			stack = append(stack, c)
+		case c == ')' || c == ']' || c == '}':
+			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
+			// A stray closer closes the nearest matching opener, if any.
+			for j := len(stack) - 1; j >= 0; j-- {
+				if stack[j] == open {
+					stack = stack[:j]
+					break
+				}
+			}
+		}
+	}
+	return stack
+}
+
+// closers returns the text that closes the brackets in open.
+func closers(open []byte) string {
+	b := make([]byte, 0, len(open)+1)
+	for i := len(open) - 1; i >= 0; i-- {
+		b = append(b, map[byte]byte{'(': ')', '[': ']', '{': '}'}[open[i]])
+	}
+	if len(b) > 0 {
+		b = append(b, '\n')
+	}
+	return string(b)
 }
 
 // missingHeaders extracts the #include lines of cc/v4 "include file not
