@@ -513,9 +513,18 @@ func hostGOOS() string   { goos, _ := hostTarget(); return goos }
 func hostGOARCH() string { _, goarch := hostTarget(); return goarch }
 
 // C that stops in the middle of a declaration used to send cc/v4's parser
-// into an endless loop.
+// into an endless loop: at the end of the text, before a missing header
+// (where the preprocessor stops), or with a bracket left open that lets
+// an attribute swallow the rest.
 func TestLoadUnfinishedDeclaration(t *testing.T) {
-	for _, c := range []string{"*", "int *", "typedef int *", "int (*", "int * const", "^", "int x =", "int f(void) {", "int *\n#if 0"} {
+	for _, c := range []string{
+		"*", "int *", "typedef int *", "int (*", "int * const", "^",
+		"int *\n#include \"no_such.h\"\nint after;",
+		"int * __attribute__((f(g(h(x",
+		"int * __attribute__((f(\n#include <no_such.h>",
+		"int x =", "int f(void) {", "int *\n#if 0",
+		"#define E\nint *\n#include E",
+	} {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "p.go")
 		src := "package p\n\n/*\nint before(void);\n" + c + "\n*/\nimport \"C\"\n"
@@ -529,11 +538,80 @@ func TestLoadUnfinishedDeclaration(t *testing.T) {
 				t.Errorf("%q: no warning", c)
 				continue
 			}
-			if w := p.Warnings[0]; w.Pos.Filename != path || !strings.Contains(w.Msg, "C not understood") {
-				t.Errorf("%q: warning %v, want one about %s", c, w, path)
+			found := false
+			for _, w := range p.Warnings {
+				found = found || w.Pos.Filename == path && strings.Contains(w.Msg, "C not understood")
+			}
+			if !found {
+				t.Errorf("%q: warnings %v, want one saying the C of %s is not understood", c, p.Warnings, path)
 			}
 		case <-time.After(time.Minute):
 			t.Fatalf("%q: Load does not return", c)
 		}
+	}
+}
+
+func TestOpenBrackets(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"int f(void) { return (a[1]); }", ""},
+		{"int f(void) { g(", "{("},
+		{"x = \"(\" + ')' + '\\'' + \"\\\"(\";", ""},
+		{"s = \"unterminated (\n(", "("},
+		{"( ] )", ""},
+		{"{ ( }", ""},
+		{") ] }", ""},
+		{"__attribute__((f(g(x", "(((("},
+	}
+	for _, tt := range tests {
+		open := openBrackets(tt.text)
+		if string(open) != tt.want {
+			t.Errorf("openBrackets(%q) = %q, want %q", tt.text, open, tt.want)
+		}
+	}
+	if got := closers([]byte("{([")); got != "])}\n" {
+		t.Errorf("closers = %q", got)
+	}
+	if got := closers(nil); got != "" {
+		t.Errorf("closers(nil) = %q", got)
+	}
+}
+
+// A unit or a header whose last line ends in a backslash used to hang
+// cc/v4's scanner.
+func TestLoadTrailingBackslash(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "cont.h"), []byte("int in_header(void);\nint x = '\\\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cont.c"), []byte("int in_c(void);\nchar *s = \"\\\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{
+		"package p\n\n// int x = '\\\nimport \"C\"\n",
+		"package p\n\n// char *s = \"abc\\\nimport \"C\"\n",
+		"package p\n\n// #include \"cont.h\"\nimport \"C\"\n",
+	} {
+		path := filepath.Join(dir, "p.go")
+		done := make(chan *Package, 1)
+		go func() {
+			done <- NewTranslator().Load(&Request{GoFiles: []string{path}, Sources: map[string][]byte{path: []byte(src)}})
+		}()
+		select {
+		case p := <-done:
+			if len(p.Warnings) == 0 {
+				t.Errorf("%q: no warning", src)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%q: Load does not return", src)
+		}
+	}
+	if got := endSafely("a\\"); got != "a\\\n\n" {
+		t.Errorf("endSafely = %q", got)
+	}
+	if got := endSafely("a\\\r\n"); got != "a\\\r\n\n\n" {
+		t.Errorf("endSafely = %q", got)
+	}
+	if got := endSafely("a\n"); got != "a\n" {
+		t.Errorf("endSafely = %q", got)
 	}
 }

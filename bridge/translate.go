@@ -114,7 +114,8 @@ type Translator struct {
 	mu       sync.Mutex
 	units    map[string]*unitEntry
 	packages map[string]*packageEntry
-	// translations counts calls of cc.Translate, for tests and -debug.
+	// translations counts the units translated (cache misses), for tests
+	// and -debug.
 	translations int
 	// byName counts translations per unit name, so tests can tell that a
 	// large unit was translated once.
