@@ -355,6 +355,10 @@ type layouter struct {
 
 	enumsWalked bool
 	packedEnums map[*cc.Enumerator]bool // by first enumerator
+
+	// target, when set, lays the host's types out for another target
+	// (target.go).
+	target *targetModel
 }
 
 func newLayouter(units []*Unit) *layouter {
@@ -440,6 +444,9 @@ func (l *layouter) sizeAlign(t cc.Type, depth int) (int64, int) {
 		align = t.FieldAlign()
 		if v := t.VectorSize(); v > 0 {
 			size, align = v, int(v)
+		}
+		if l.target != nil {
+			size, align = l.target.scalar(t, size, align)
 		}
 	}
 	if attrAlign > 0 {
@@ -530,6 +537,9 @@ func (l *layouter) record(t cc.Type, depth int) *Layout {
 	// the members before it would invite guesses about the rest.
 	unknown := &Layout{Name: r.Name, Kind: r.Kind, Size: -1}
 	fields := fieldsOf(t)
+	if l.target != nil && !l.target.recordKnown(fields) {
+		return unknown
+	}
 	syn := l.syntaxOf(t, fields)
 	r.Packed = syn.packed || attrSet(t.Attributes(), "packed")
 	union := t.Kind() == cc.Union

@@ -1,0 +1,320 @@
+package cgosig
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/model"
+	"github.com/ffivet/ffivet/passes/internal/passdoc"
+	"golang.org/x/tools/go/analysis"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer is the cgosig check.
+var Analyzer = &analysis.Analyzer{
+	Name:     "cgosig",
+	Doc:      passdoc.Extract(doc, "cgosig"),
+	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgosig.md",
+	Requires: []*analysis.Analyzer{model.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res := pass.ResultOf[model.Analyzer].(*model.Result)
+	if !res.Cgo || res.Bridge == nil {
+		return nil, nil
+	}
+	c := newChecker(pass, res)
+	for _, f := range pass.Files {
+		name := c.fileName(f)
+		if name == "" {
+			continue
+		}
+		c.file(f, name)
+	}
+	c.exports()
+	return nil, nil
+}
+
+// A checker holds what one package's checks share: the targets, and
+// the layouts computed so far.
+type checker struct {
+	pass    *analysis.Pass
+	res     *model.Result
+	bridge  *bridge.Package
+	host    *target
+	targets []*target // host first
+	clay    map[layoutKey]*bridge.Layout
+	gshape  map[shapeKey]*shape
+}
+
+func newChecker(pass *analysis.Pass, res *model.Result) *checker {
+	c := &checker{
+		pass:   pass,
+		res:    res,
+		bridge: res.Bridge,
+		clay:   map[layoutKey]*bridge.Layout{},
+		gshape: map[shapeKey]*shape{},
+	}
+	c.targets = allTargets(pass.TypesSizes)
+	c.host = c.targets[0]
+	return c
+}
+
+// fileName returns the user's file behind a syntax file, or "" for the
+// files cgo generates (their declarations are not the user's code).
+func (c *checker) fileName(f *ast.File) string {
+	name := model.OriginalFile(c.pass.Fset, f)
+	base := filepath.Base(name)
+	if !strings.HasSuffix(name, ".go") || strings.HasPrefix(base, "_cgo_") {
+		return ""
+	}
+	// In the raw shape cgo's declarations file carries no //line and
+	// keeps its name in the build cache.
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == "_cgo_runtime_cgocall" {
+			return ""
+		}
+	}
+	return name
+}
+
+// file checks the functions of one file, for every target the file is
+// built for.
+func (c *checker) file(f *ast.File, name string) {
+	targets := c.targetsFor(name)
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil || isCgoGeneratedName(fd.Name.Name) {
+			continue
+		}
+		fc := &funcCtx{checker: c, decl: fd, targets: targets}
+		fc.walk()
+	}
+}
+
+// isCgoGeneratedName reports whether a function is one cgo writes into
+// the user's files.
+func isCgoGeneratedName(name string) bool {
+	return strings.HasPrefix(name, "_cgo") || strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_C2func_")
+}
+
+// A funcCtx is one function being checked.
+type funcCtx struct {
+	*checker
+	decl    *ast.FuncDecl
+	targets []*target
+	// defs maps a local variable to the expression it is initialized
+	// with, when that is its only assignment.
+	defs map[*types.Var]ast.Expr
+	// parents maps each node of the body to its parent.
+	parents map[ast.Node]ast.Node
+}
+
+func (fc *funcCtx) walk() {
+	fc.index()
+	ast.Inspect(fc.decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if tv, ok := fc.pass.TypesInfo.Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
+			fc.conversion(call, tv.Type)
+		}
+		return true
+	})
+}
+
+// index records parents and single-assignment variables.
+func (fc *funcCtx) index() {
+	fc.parents = map[ast.Node]ast.Node{}
+	fc.defs = map[*types.Var]ast.Expr{}
+	assigned := map[*types.Var]int{}
+	var stack []ast.Node
+	ast.Inspect(fc.decl.Body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if len(stack) > 0 {
+			fc.parents[n] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				id, ok := ast.Unparen(lhs).(*ast.Ident)
+				if !ok {
+					continue
+				}
+				v := fc.varOf(id)
+				if v == nil {
+					continue
+				}
+				assigned[v]++
+				if len(n.Lhs) == len(n.Rhs) {
+					fc.defs[v] = n.Rhs[i]
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				v := fc.varOf(id)
+				if v == nil {
+					continue
+				}
+				assigned[v]++
+				if len(n.Names) == len(n.Values) {
+					fc.defs[v] = n.Values[i]
+				}
+			}
+		case *ast.UnaryExpr:
+			// &v lets anything assign v.
+			if n.Op == token.AND {
+				if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+					if v := fc.varOf(id); v != nil {
+						assigned[v] += 2
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+				if v := fc.varOf(id); v != nil {
+					assigned[v] += 2
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					if v := fc.varOf(id); v != nil {
+						assigned[v] += 2
+					}
+				}
+			}
+		}
+		return true
+	})
+	for v, n := range assigned {
+		if n != 1 {
+			delete(fc.defs, v)
+		}
+	}
+}
+
+func (fc *funcCtx) varOf(id *ast.Ident) *types.Var {
+	obj := fc.pass.TypesInfo.ObjectOf(id)
+	v, ok := obj.(*types.Var)
+	if !ok || v.IsField() || v.Pkg() != fc.pass.Pkg || v.Parent() == v.Pkg().Scope() {
+		return nil
+	}
+	return v
+}
+
+// definition returns the expression a local variable was initialized
+// with, if it is never assigned again.
+func (fc *funcCtx) definition(e ast.Expr) ast.Expr {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v := fc.varOf(id)
+	if v == nil {
+		return nil
+	}
+	return fc.defs[v]
+}
+
+func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
+
+// cgoRef resolves an expression that names a cgo entity: an identifier
+// of cgo's output (_Cfunc_f, _Ctype_int) or a selector C.f of the raw
+// shape, whose selector resolves to the same object. _Cgo_ptr(x), which
+// cgo wraps around function pointers, is looked through.
+func (c *checker) cgoRef(e ast.Expr) (bridge.NameKind, string) {
+	e = ast.Unparen(e)
+	if call, ok := e.(*ast.CallExpr); ok && len(call.Args) == 1 {
+		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "_Cgo_ptr" {
+			return c.cgoRef(call.Args[0])
+		}
+	}
+	var id *ast.Ident
+	switch x := e.(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		id = x.Sel
+	default:
+		return bridge.NotCgo, ""
+	}
+	obj := c.pass.TypesInfo.Uses[id]
+	if obj == nil {
+		return bridge.NotCgo, ""
+	}
+	return bridge.ParseName(obj.Name())
+}
+
+// cTypeName returns the C spelling of a cgo type (_Ctype_X, or an alias
+// such as _Ctype_size_t), or "".
+func cTypeName(t types.Type) string {
+	switch x := t.(type) {
+	case *types.Alias:
+		if k, n := bridge.ParseName(x.Obj().Name()); k == bridge.CType {
+			return n
+		}
+		return cTypeName(types.Unalias(x))
+	case *types.Named:
+		if k, n := bridge.ParseName(x.Obj().Name()); k == bridge.CType {
+			return n
+		}
+	}
+	return ""
+}
+
+// goTypeString spells a type as the user wrote it: C.int rather than
+// _Ctype_int, and package-local names unqualified.
+func (c *checker) goTypeString(t types.Type) string {
+	s := types.TypeString(t, types.RelativeTo(c.pass.Pkg))
+	return cgoSpelling(s)
+}
+
+// cgoSpelling rewrites cgo's generated names in a type string to the
+// names the user wrote: _Ctype_struct_x to C.struct_x.
+func cgoSpelling(s string) string {
+	return strings.ReplaceAll(s, "_Ctype_", "C.")
+}
+
+// cgoNames matches the names cgo writes in place of the user's C.x.
+var cgoNames = regexp.MustCompile(`\(?_Cgo_ptr\(_Cfpvar_fp_(\w+)\)\)?|\(_C(?:func|2func|type|macro)_(\w+)\)|_C(?:func|2func|type|macro|var|iconst|fconst|sconst)_(\w+)`)
+
+// exprString spells an expression as the user wrote it: cgo's output
+// has (_Cfunc_f)(x) where the user wrote C.f(x).
+func exprString(e ast.Expr) string {
+	return cgoNames.ReplaceAllStringFunc(types.ExprString(e), func(m string) string {
+		sub := cgoNames.FindStringSubmatch(m)
+		for _, s := range sub[1:] {
+			if s != "" {
+				return "C." + s
+			}
+		}
+		return m
+	})
+}
+
+// report reports a finding found on some targets. detail describes it
+// on the first of them; the message names the targets when the finding
+// does not hold for the host.
+func (c *checker) report(pos token.Pos, on []*target, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if len(on) > 0 && on[0] != c.host {
+		msg = "on " + targetList(on) + ": " + msg
+	}
+	c.pass.Report(analysis.Diagnostic{Pos: pos, Message: msg})
+}
