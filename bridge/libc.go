@@ -105,8 +105,10 @@ var (
 //     ReturnsOwned and ReturnsParam are set, and a check must look at the
 //     argument before it treats the result as owned.
 //   - Functions that return an error number instead of setting errno
-//     (getaddrinfo, posix_memalign, pthread_*) have SetsErrno No, so
-//     that reading errno after them can be reported.
+//     (posix_memalign, pthread_*) have SetsErrno No, so that reading
+//     errno after them can be reported. getaddrinfo returns an EAI_ code
+//     but sets errno when that code is EAI_SYSTEM, so errno after it is
+//     meaningful on failure.
 //   - The dl* functions report errors through dlerror, not errno.
 var libcTable = []libcEntry{
 	// Memory.
@@ -226,7 +228,7 @@ var libcTable = []libcEntry{
 	{name: "atexit", success: SuccessZero},
 
 	// Name resolution.
-	{name: "getaddrinfo", borrows: []int{0, 1, 2}, out: map[int]*Allocator{3: addrinfoFamily}, success: SuccessZero, errno: No},
+	{name: "getaddrinfo", borrows: []int{0, 1, 2}, out: map[int]*Allocator{3: addrinfoFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
 	{name: "freeaddrinfo", frees: map[int]*Allocator{0: addrinfoFamily}, errno: No},
 
 	// Dynamic loading.

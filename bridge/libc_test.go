@@ -33,7 +33,7 @@ func TestLibcSample(t *testing.T) {
 		{"realpath", func(s *Summary) bool { return s.ReturnsOwned == MallocFamily && s.ReturnsParam == 1 }},
 		{"getcwd", func(s *Summary) bool { return s.ReturnsOwned == MallocFamily && s.ReturnsParam == 0 }},
 		{"getaddrinfo", func(s *Summary) bool {
-			return s.OutOwned[3] == addrinfoFamily && s.Success == SuccessZero && s.SetsErrno == No && s.Effect(3) == Borrows
+			return s.OutOwned[3] == addrinfoFamily && s.Success == SuccessZero && s.SetsErrno == Yes && s.ErrnoOnFailure && s.Effect(3) == Borrows
 		}},
 		{"fopen", func(s *Summary) bool { return s.ReturnsOwned == fileFamily && s.Effect(0) == Borrows }},
 		{"popen", func(s *Summary) bool { return s.ReturnsOwned == pipeFamily }},

@@ -424,6 +424,7 @@ const (
 	evCall errnoEventKind = iota
 	evRead
 	evWrite
+	evExit // a return statement; see exitClobbers
 )
 
 func (ev *errnoEvent) isRead() bool { return ev.kind == evRead || ev.kind == evCall && ev.reads }
@@ -436,6 +437,7 @@ type errnoEvent struct {
 	signal   bool     // errno is the callee's only error signal (strtol)
 	reads    bool     // the callee reads the errno its caller left
 	clobbers []string // calls the callee makes before it reads that errno
+	failing  bool     // for exits: the value returned reports failure
 	arms     []branchMark
 }
 
@@ -648,6 +650,8 @@ func (fs *fnState) summary() (*Summary, entryErrno) {
 	}
 	var entry entryErrno
 	sum.ErrnoClobbers, entry = errnoClobbers(fs.events)
+	sum.ReadsCallerErrno = entry.reads
+	sum.ErrnoExitClobbers = exitClobbers(fs.events)
 	for g := range fs.callsGo {
 		sum.CallsGo = append(sum.CallsGo, g)
 	}
@@ -1325,6 +1329,7 @@ func (fs *fnState) jump(js *cc.JumpStatement, st flow) flow {
 			var v oset
 			v, st = fs.fullExpr(js.ExpressionList, st)
 			fs.retOrigins = fs.retOrigins.union(v)
+			fs.event(errnoEvent{kind: evExit, failing: fs.failureValue(js.ExpressionList)})
 		}
 		if st.live {
 			fs.returns = append(fs.returns, st.must)

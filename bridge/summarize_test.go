@@ -11,9 +11,9 @@ import (
 	"github.com/ffivet/ffivet/bridge"
 )
 
-// writePackage writes a cgo package into a fresh directory and loads it
+// loadCgoPackage writes a cgo package into a fresh directory and loads it
 // through the real pipeline. files maps file names to contents.
-func writePackage(t *testing.T, files map[string]string) *bridge.Package {
+func loadCgoPackage(t *testing.T, files map[string]string) *bridge.Package {
 	t.Helper()
 	dir := t.TempDir()
 	var goFiles []string
@@ -30,7 +30,7 @@ func writePackage(t *testing.T, files map[string]string) *bridge.Package {
 	return bridge.Load(&bridge.Request{GoFiles: goFiles})
 }
 
-func goFile(preamble string) string {
+func cgoSource(preamble string) string {
 	return "package p\n\n/*\n" + preamble + "\n*/\nimport \"C\"\n"
 }
 
@@ -79,6 +79,7 @@ static struct box *box_new(void *item) {
 	return b;
 }
 
+// The box does not outlive the call, so neither does item.
 static size_t box_tmp(void *item) {
 	struct box *b = malloc(sizeof *b);
 	if (!b)
@@ -151,6 +152,7 @@ static int open_err(const char *path) {
 	return 0;
 }
 
+// errno = 0 then strtol: the read is about strtol.
 static long parse(const char *s) {
 	errno = 0;
 	long v = strtol(s, NULL, 10);
@@ -189,6 +191,7 @@ static char *build(int n) {
 
 static unsigned long hide(char *p) { return (unsigned long)p; }
 
+// q is p or a copy: the free is not certain to be p's.
 static void free_maybe_copy(char *p, int c) {
 	char *q = p;
 	if (c)
@@ -196,6 +199,7 @@ static void free_maybe_copy(char *p, int c) {
 	free(q);
 }
 
+// Every path reaches the label.
 static int consume(char *p) {
 	int rc = -1;
 	if (strlen(p) == 0)
@@ -210,6 +214,7 @@ static int add(int a, int b) { return a + b; }
 
 static void ignore(char *p) { (void)p; }
 
+// abort does not return, so every path that returns frees p.
 static void give_up(char *p, int c) {
 	if (c) {
 		free(p);
@@ -241,6 +246,7 @@ static int classify(char *p, int k) {
 	return 1;
 }
 
+// No default: the path around the switch does not free.
 static int classify_partial(char *p, int k) {
 	switch (k) {
 	case 0:
@@ -268,6 +274,7 @@ static void vec(char *p) {
 	take_vec(v);
 }
 
+// The two fopen calls are on different paths: neither clobbers the other.
 static int either(const char *a, int k) {
 	FILE *f;
 	if (k)
@@ -280,6 +287,7 @@ static int either(const char *a, int k) {
 	return 0;
 }
 
+// Reads the errno its caller left, after printf may have changed it.
 static int log_err(void) {
 	printf("failed\n");
 	return errno;
@@ -309,6 +317,8 @@ void thing_free(void *p); // ffivet:frees arg=1
 static void *make_thing(void) { return thing_new(1); }
 static void drop_thing(void *t) { thing_free(t); }
 
+// open_err reads only the errno of its own fopen, so the printf before
+// it clobbers nothing.
 static int open_after_print(const char *path) {
 	printf("opening\n");
 	return open_err(path);
@@ -357,7 +367,7 @@ char *c_stash;
 void c_keep(char *p) { c_stash = p; }
 `
 
-const exportFile = `package p
+const summaryExportFile = `package p
 
 import "C"
 
@@ -369,9 +379,9 @@ func goCallback() {}
 `
 
 func TestSummarize(t *testing.T) {
-	p := writePackage(t, map[string]string{
-		"a.go":      goFile(summaryPreamble),
-		"export.go": exportFile,
+	p := loadCgoPackage(t, map[string]string{
+		"a.go":      cgoSource(summaryPreamble),
+		"export.go": summaryExportFile,
 		"b.c":       summaryCFile,
 	})
 	for _, w := range p.Warnings {
@@ -391,79 +401,79 @@ func TestSummarize(t *testing.T) {
 		callsGo  string // comma-separated
 		extra    func(t *testing.T, s *bridge.Summary)
 	}{
-		{fn: "free_it", params: "p0=frees", errno: no},
-		{fn: "free_if", params: "p0=may-free", errno: no},
-		{fn: "destroy", params: "p0=frees", errno: no},
-		{fn: "keep_global", params: "p0=keeps", errno: no},
-		{fn: "keep_static", params: "p0=keeps", errno: no},
-		{fn: "keep_field", params: "p0=borrows p1=keeps", errno: no},
-		{fn: "box_new", params: "p0=keeps", result: "owned=malloc/free", errno: yes},
-		{fn: "box_tmp", params: "p0=borrows", errno: yes},
-		{fn: "alloc_direct", result: "owned=malloc/free", errno: yes},
-		{fn: "alloc_local", result: "owned=malloc/free", errno: yes},
-		{fn: "dup", params: "p0=borrows", result: "owned=malloc/free", errno: yes},
-		{fn: "dup_twice", params: "p0=borrows", result: "owned=malloc/free", errno: yes},
-		{fn: "make", params: "p0=borrows", errno: yes, extra: func(t *testing.T, s *bridge.Summary) {
+		{fn: "free_it", params: "p0=frees", errno: setsNo},
+		{fn: "free_if", params: "p0=may-free", errno: setsNo},
+		{fn: "destroy", params: "p0=frees", errno: setsNo},
+		{fn: "keep_global", params: "p0=keeps", errno: setsNo},
+		{fn: "keep_static", params: "p0=keeps", errno: setsNo},
+		{fn: "keep_field", params: "p0=borrows p1=keeps", errno: setsNo},
+		{fn: "box_new", params: "p0=keeps", result: "owned=malloc/free", errno: setsYes},
+		{fn: "box_tmp", params: "p0=borrows", errno: setsYes},
+		{fn: "alloc_direct", result: "owned=malloc/free", errno: setsYes},
+		{fn: "alloc_local", result: "owned=malloc/free", errno: setsYes},
+		{fn: "dup", params: "p0=borrows", result: "owned=malloc/free", errno: setsYes},
+		{fn: "dup_twice", params: "p0=borrows", result: "owned=malloc/free", errno: setsYes},
+		{fn: "make", params: "p0=borrows", errno: setsYes, extra: func(t *testing.T, s *bridge.Summary) {
 			if a := s.OutOwned[0]; a == nil || a.Family != "malloc" {
 				t.Errorf("OutOwned[0] = %v, want malloc", a)
 			}
 		}},
-		{fn: "ident", params: "p0=returned", result: "param=0", errno: no},
-		{fn: "skip_first", params: "p0=returned", result: "param=0", errno: no},
-		{fn: "skip_spaces", params: "p0=borrows|returned", result: "param=0", errno: no},
-		{fn: "release_b", params: "p0=frees", errno: no},
-		{fn: "release_a", params: "p0=frees", errno: no, extra: func(t *testing.T, s *bridge.Summary) {
+		{fn: "ident", params: "p0=returned", result: "param=0", errno: setsNo},
+		{fn: "skip_first", params: "p0=returned", result: "param=0", errno: setsNo},
+		{fn: "skip_spaces", params: "p0=borrows|returned", result: "param=0", errno: setsNo},
+		{fn: "release_b", params: "p0=frees", errno: setsNo},
+		{fn: "release_a", params: "p0=frees", errno: setsNo, extra: func(t *testing.T, s *bridge.Summary) {
 			if a := s.Deallocs[0]; a == nil || a.Dealloc != "free" {
 				t.Errorf("Deallocs[0] = %v, want malloc/free", a)
 			}
 		}},
-		{fn: "home", result: "borrowed", errno: no},
-		{fn: "scratch", result: "borrowed", errno: no},
-		{fn: "set_inval", errno: yes},
-		{fn: "call_setter", errno: yes},
-		{fn: "get_errno", errno: no, reads: true},
-		{fn: "open_or_log", params: "p0=unknown", errno: yes, reads: true, clobbers: "printf"},
-		{fn: "open_err", params: "p0=borrows", errno: yes, reads: true},
-		{fn: "parse", params: "p0=borrows", errno: yes, reads: true},
-		{fn: "notify", errno: unknown, callsGo: "goNotify"},
-		{fn: "notify_twice", errno: unknown, callsGo: "goNotify"},
-		{fn: "c_calls_go", errno: unknown, callsGo: "goCallback"},
-		{fn: "c_outer", errno: unknown, callsGo: "goCallback"},
-		{fn: "c_keep", params: "p0=keeps", errno: no},
-		{fn: "pass_unknown", params: "p0=unknown", errno: unknown},
-		{fn: "length", params: "p0=borrows", errno: no},
-		{fn: "list_free", params: "p0=frees", errno: no},
-		{fn: "is_odd", errno: no},
-		{fn: "is_even", errno: no},
-		{fn: "build", result: "owned=malloc/free", errno: yes},
-		{fn: "count_words", params: "p0=borrows", errno: no},
-		{fn: "hide", params: "p0=unknown", errno: no},
-		{fn: "free_maybe_copy", params: "p0=unknown", errno: yes},
-		{fn: "consume", params: "p0=frees", errno: no},
-		{fn: "add", errno: no},
-		{fn: "ignore", params: "p0=borrows", errno: no},
-		{fn: "give_up", params: "p0=frees", errno: unknown},
-		{fn: "keep_deep", params: "p0=borrows p1=keeps", errno: no},
-		{fn: "keep_out", params: "p0=borrows p1=keeps", errno: no},
-		{fn: "call_cb", params: "p0=borrows p1=unknown", errno: unknown},
-		{fn: "classify", params: "p0=frees", errno: no},
-		{fn: "classify_partial", params: "p0=may-free", errno: no},
-		{fn: "drain", params: "p0=frees", errno: no},
-		{fn: "stmt_expr", params: "p0=returned", result: "param=0", errno: no},
-		{fn: "vec", params: "p0=unknown", errno: unknown},
-		{fn: "either", params: "p0=borrows", errno: yes, reads: true},
-		{fn: "log_err", errno: yes, reads: true, clobbers: "printf"},
-		{fn: "grow", params: "p0=may-free", result: "owned=malloc/free", errno: yes},
-		{fn: "make_thing", result: "owned=thing_free/thing_free", errno: unknown},
-		{fn: "drop_thing", params: "p0=frees", errno: unknown, extra: func(t *testing.T, s *bridge.Summary) {
+		{fn: "home", result: "borrowed", errno: setsNo},
+		{fn: "scratch", result: "borrowed", errno: setsNo},
+		{fn: "set_inval", errno: setsYes},
+		{fn: "call_setter", errno: setsYes},
+		{fn: "get_errno", errno: setsNo, reads: true},
+		{fn: "open_or_log", params: "p0=unknown", errno: setsYes, reads: true, clobbers: "printf"},
+		{fn: "open_err", params: "p0=borrows", errno: setsYes, reads: true},
+		{fn: "parse", params: "p0=borrows", errno: setsYes, reads: true},
+		{fn: "notify", errno: setsUnknown, callsGo: "goNotify"},
+		{fn: "notify_twice", errno: setsUnknown, callsGo: "goNotify"},
+		{fn: "c_calls_go", errno: setsUnknown, callsGo: "goCallback"},
+		{fn: "c_outer", errno: setsUnknown, callsGo: "goCallback"},
+		{fn: "c_keep", params: "p0=keeps", errno: setsNo},
+		{fn: "pass_unknown", params: "p0=unknown", errno: setsUnknown},
+		{fn: "length", params: "p0=borrows", errno: setsNo},
+		{fn: "list_free", params: "p0=frees", errno: setsNo},
+		{fn: "is_odd", errno: setsNo},
+		{fn: "is_even", errno: setsNo},
+		{fn: "build", result: "owned=malloc/free", errno: setsYes},
+		{fn: "count_words", params: "p0=borrows", errno: setsNo},
+		{fn: "hide", params: "p0=unknown", errno: setsNo},
+		{fn: "free_maybe_copy", params: "p0=unknown", errno: setsYes},
+		{fn: "consume", params: "p0=frees", errno: setsNo},
+		{fn: "add", errno: setsNo},
+		{fn: "ignore", params: "p0=borrows", errno: setsNo},
+		{fn: "give_up", params: "p0=frees", errno: setsUnknown},
+		{fn: "keep_deep", params: "p0=borrows p1=keeps", errno: setsNo},
+		{fn: "keep_out", params: "p0=borrows p1=keeps", errno: setsNo},
+		{fn: "call_cb", params: "p0=borrows p1=unknown", errno: setsUnknown},
+		{fn: "classify", params: "p0=frees", errno: setsNo},
+		{fn: "classify_partial", params: "p0=may-free", errno: setsNo},
+		{fn: "drain", params: "p0=frees", errno: setsNo},
+		{fn: "stmt_expr", params: "p0=returned", result: "param=0", errno: setsNo},
+		{fn: "vec", params: "p0=unknown", errno: setsUnknown},
+		{fn: "either", params: "p0=borrows", errno: setsYes, reads: true},
+		{fn: "log_err", errno: setsYes, reads: true, clobbers: "printf"},
+		{fn: "grow", params: "p0=may-free", result: "owned=malloc/free", errno: setsYes},
+		{fn: "make_thing", result: "owned=thing_free/thing_free", errno: setsUnknown},
+		{fn: "drop_thing", params: "p0=frees", errno: setsUnknown, extra: func(t *testing.T, s *bridge.Summary) {
 			if a := s.Deallocs[0]; a == nil || a.Dealloc != "thing_free" {
 				t.Errorf("Deallocs[0] = %v, want thing_free", a)
 			}
 		}},
-		{fn: "open_after_print", params: "p0=borrows", errno: yes},
-		{fn: "open_via", params: "p0=borrows p1=unknown", errno: unknown, reads: true, clobbers: "mystery"},
-		{fn: "open_hooked", params: "p0=borrows p1=borrows", errno: yes, reads: true, clobbers: "hook"},
-		{fn: "open_log", params: "p0=borrows", errno: yes, reads: true, clobbers: "printf"},
+		{fn: "open_after_print", params: "p0=borrows", errno: setsYes},
+		{fn: "open_via", params: "p0=borrows p1=unknown", errno: setsUnknown, reads: true, clobbers: "mystery"},
+		{fn: "open_hooked", params: "p0=borrows p1=borrows", errno: setsYes, reads: true, clobbers: "hook"},
+		{fn: "open_log", params: "p0=borrows", errno: setsYes, reads: true, clobbers: "printf"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fn, func(t *testing.T) {
@@ -505,9 +515,9 @@ func TestSummarize(t *testing.T) {
 type errnoWant string
 
 const (
-	yes     errnoWant = "yes"
-	no      errnoWant = "no"
-	unknown errnoWant = "unknown"
+	setsYes     errnoWant = "yes"
+	setsNo      errnoWant = "no"
+	setsUnknown errnoWant = "unknown"
 )
 
 func paramString(s *bridge.Summary) string {
@@ -540,8 +550,8 @@ func resultString(s *bridge.Summary) string {
 // C that cc/v4 rejects yields a warning and unknown summaries, not a
 // panic or a guess.
 func TestSummarizeUntranslatable(t *testing.T) {
-	p := writePackage(t, map[string]string{
-		"a.go": goFile(`#include <stdlib.h>
+	p := loadCgoPackage(t, map[string]string{
+		"a.go": cgoSource(`#include <stdlib.h>
 static void broken(char *p) { free(p) +* ; }
 `),
 	})
@@ -560,8 +570,8 @@ static void broken(char *p) { free(p) +* ; }
 // Constructs the walk does not follow make the summary unknown, with a
 // warning, instead of a wrong answer.
 func TestSummarizeGivesUp(t *testing.T) {
-	p := writePackage(t, map[string]string{
-		"a.go": goFile(`#include <stdlib.h>
+	p := loadCgoPackage(t, map[string]string{
+		"a.go": cgoSource(`#include <stdlib.h>
 static void outer(char *p) {
 	void inner(void) { free(p); }
 	inner();

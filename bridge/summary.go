@@ -162,6 +162,15 @@ type Summary struct {
 	// that may overwrite errno (printf, malloc, free, close), for helpers
 	// that read errno after making them.
 	ErrnoClobbers []string
+	// ReadsCallerErrno is set when the function reads the errno its
+	// caller left, not only the errno of its own calls: an accessor such
+	// as geterr above, or a logger that prints strerror(errno).
+	ReadsCallerErrno bool
+	// ErrnoExitClobbers lists calls made after the call whose failure the
+	// function reports and before a return that reports it (return -1,
+	// return NULL): errno as the function leaves it, which is what cgo's
+	// two-value form r, err := C.f() reads, may be theirs.
+	ErrnoExitClobbers []string
 
 	// CallsGo lists exported Go functions the function may call,
 	// directly or through other C functions.
@@ -210,6 +219,15 @@ func (s *Summary) String() string {
 	}
 	if s.ReadsErrno {
 		parts = append(parts, "reads-errno")
+	}
+	if s.ReadsCallerErrno {
+		parts = append(parts, "reads-caller-errno")
+	}
+	if len(s.ErrnoClobbers) > 0 {
+		parts = append(parts, "errno-clobbers="+strings.Join(s.ErrnoClobbers, ","))
+	}
+	if len(s.ErrnoExitClobbers) > 0 {
+		parts = append(parts, "errno-exit-clobbers="+strings.Join(s.ErrnoExitClobbers, ","))
 	}
 	if len(s.CallsGo) > 0 {
 		parts = append(parts, "calls-go="+strings.Join(s.CallsGo, ","))

@@ -2,6 +2,7 @@ package model
 
 import (
 	"go/token"
+	"go/types"
 
 	"github.com/ffivet/ffivet/bridge"
 	"golang.org/x/tools/go/ssa"
@@ -107,6 +108,9 @@ func Events(fn *ssa.Function, pkg *bridge.Package) []*Event {
 func eventAt(call ssa.CallInstruction, pkg *bridge.Package) *Event {
 	common := call.Common()
 	if c := StaticCgoCallee(common); c != nil {
+		if c.Kind == bridge.CFunc && rawTwoValueForm(call) {
+			c.Kind, c.Errno = bridge.CFuncErrno, true
+		}
 		ev := newEvent(c, pkg)
 		ev.Instr, ev.Pos = call, common.Pos()
 		if common.Pos() == token.NoPos {
@@ -165,6 +169,24 @@ func eventAt(call ssa.CallInstruction, pkg *bridge.Package) *Event {
 		ev.Args = append(ev.Args, resolve(a, env))
 	}
 	return ev
+}
+
+// rawTwoValueForm recognizes r, err := C.f() in the raw shape: go/types
+// resolves C.f to _Cfunc_f, whose signature has at most one result, and
+// records the call as the pair (result, error) that cgo's _C2func_f
+// would return, so the SSA call has a two-element tuple type its callee
+// does not declare.
+func rawTwoValueForm(call ssa.CallInstruction) bool {
+	v := call.Value()
+	if v == nil {
+		return false
+	}
+	tup, ok := v.Type().(*types.Tuple)
+	if !ok || tup.Len() != 2 || !types.Identical(tup.At(1).Type(), types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	sig := call.Common().Signature()
+	return sig != nil && sig.Results().Len() < 2
 }
 
 func newEvent(c *CgoCallee, pkg *bridge.Package) *Event {

@@ -110,7 +110,17 @@ func pointerLike(t types.Type) bool {
 // isCgoDecl reports cgo's declarations (_Cfunc_f, _cgo_...).
 func isCgoDecl(fn *ssa.Function) bool {
 	name := fn.Name()
-	return fn.Parent() == nil && (strings.HasPrefix(name, "_C") || strings.HasPrefix(name, "_cgo"))
+	return fn.Parent() == nil && cgoGeneratedName(name)
+}
+
+// cgoGeneratedName reports the names cgo gives what it generates. Other
+// names starting with _C are the user's: the net package wraps its C
+// calls in functions named _C_getaddrinfo, _C_freeaddrinfo and so on.
+func cgoGeneratedName(name string) bool {
+	if k, _ := bridge.ParseName(name); k != bridge.NotCgo {
+		return true
+	}
+	return strings.HasPrefix(name, "_cgo") || strings.HasPrefix(name, "_Cgo_") || name == "_CMalloc"
 }
 
 // IsCgoGenerated reports functions cgo writes: its declarations
@@ -118,7 +128,7 @@ func isCgoDecl(fn *ssa.Function) bool {
 // They are analyzed through their callers, never on their own.
 func IsCgoGenerated(fn *ssa.Function) bool {
 	for f := fn; f != nil; f = f.Parent() {
-		if name := f.Name(); strings.HasPrefix(name, "_C") || strings.HasPrefix(name, "_cgo") {
+		if cgoGeneratedName(f.Name()) {
 			return true
 		}
 	}

@@ -1,0 +1,90 @@
+package bridge
+
+import "modernc.org/cc/v4"
+
+// exitClobbers lists, for the returns of a body that report failure, the
+// calls that may overwrite errno between the failure and the return.
+//
+// Like errnoClobbers it is textual. The failure a return reports is the
+// last call before it, after the previous read or write of errno, that
+// may set errno and whose result is used (or whose only error signal is
+// errno); with no such call, the read or write of errno that starts the
+// window: a helper that saves errno, logs, and returns -1 without
+// restoring it, or one that sets errno = EINVAL and then logs. Every
+// later call that may set errno, on the same path as both, is a clobber.
+//
+// Only returns of a value that says failure (a negative constant, or a
+// null pointer from a function returning a pointer) count: a return of
+// success after cleanup (close(fd); return 0) leaves an errno nobody
+// should read.
+func exitClobbers(events []errnoEvent) []string {
+	var out []string
+	add := func(name string) {
+		for _, x := range out {
+			if x == name {
+				return
+			}
+		}
+		out = append(out, name)
+	}
+	start := 0
+	for x, ev := range events {
+		if ev.isRead() || ev.kind == evWrite {
+			start = x + 1
+			continue
+		}
+		if ev.kind != evExit || !ev.failing {
+			continue
+		}
+		origin := -1
+		for i := x - 1; i >= start; i-- {
+			e := events[i]
+			if e.kind == evCall && e.sets != No && (e.used || e.signal) && !exclusive(e.arms, ev.arms) {
+				origin = i
+				break
+			}
+		}
+		if origin < 0 {
+			if start == 0 {
+				// Nothing failed that errno could describe: cgo's
+				// two-value form sees whatever the calls left, which is
+				// theirs to report.
+				continue
+			}
+			origin = start - 1
+		}
+		originArms := events[origin].arms
+		for i := origin + 1; i < x; i++ {
+			e := events[i]
+			if e.kind == evCall && e.sets != No && !exclusive(e.arms, ev.arms) && !exclusive(e.arms, originArms) {
+				add(e.name)
+			}
+		}
+	}
+	return out
+}
+
+// failureValue reports whether a returned expression says failure: a
+// negative integer constant, or a null pointer constant when the
+// function returns a pointer. Anything else (a variable, a call, 0 from
+// a function returning an int) is not known to be a failure.
+func (fs *fnState) failureValue(e cc.ExpressionNode) (failing bool) {
+	defer func() {
+		if recover() != nil {
+			failing = false
+		}
+	}()
+	ptr := fs.f.Result != nil && fs.f.Result.Kind() == cc.Ptr
+	switch v := e.Value().(type) {
+	case cc.Int64Value:
+		return v < 0 && !ptr || v == 0 && ptr
+	case cc.UInt64Value:
+		return v == 0 && ptr
+	}
+	return false
+}
+
+// IsErrnoLocator reports whether name is a C library function that
+// implements errno: it returns the address of the calling thread's errno
+// (glibc's __errno_location, Darwin's __error, ...).
+func IsErrnoLocator(name string) bool { return errnoLocators[name] }
