@@ -43,3 +43,31 @@ install:
 # once. Downloads and compiles them: about two minutes.
 realworld:
 	FFIVET_REALWORLD=1 $(GO) test -count=1 -run TestRealWorld -v ./cmd/ffivet/
+
+.PHONY: sarif-test golangci-test
+
+# ffivet -format=sarif validated by Microsoft's SARIF Multitool and by
+# ajv against the SARIF 2.1.0 schema, both from the npm registry,
+# installed in cmd/ffivet/testdata/sarif. Under a minute.
+sarif-test:
+	@if command -v npm >/dev/null; then \
+		cd cmd/ffivet/testdata/sarif && npm ci --no-audit --no-fund; \
+	else \
+		echo "sarif-test: npm is not installed; the validation will be skipped" >&2; \
+	fi
+	FFIVET_SARIF_VALIDATE=1 $(GO) test -count=1 -run 'TestSARIF' -v ./cmd/ffivet/
+
+# golangci-lint v2 built with ffivet's module plugin, as golangci-lint
+# custom builds it, from golangci-lint's source on the module proxy, then
+# run on a copy of the demo: the same findings as ffivet at the same
+# places, //nolint:ffivet and //ffivet:ignore honoured. About four
+# minutes the first time, seconds once the build cache has golangci-lint.
+golangci-test:
+	FFIVET_GOLANGCI=1 $(GO) test -count=1 -timeout 30m -run TestGolangciLint -v ./cmd/ffivet/golangci/
+
+# ffivet's language server in a real editor: headless Neovim opens a
+# buggy file, applies the quick fix ffivet offers and writes the file.
+.PHONY: lsp-test
+lsp-test:
+	@command -v nvim >/dev/null || { echo "make lsp-test needs Neovim: apt-get install neovim" >&2; exit 1; }
+	$(GO) test -count=1 -run '^TestNeovim$$' -v ./cmd/ffivet/internal/lsp/

@@ -7,13 +7,28 @@
 package passes
 
 import (
+	"slices"
+
 	"github.com/ffivet/ffivet/passes/cgoalloc"
+	"github.com/ffivet/ffivet/passes/cgoerrno"
+	"github.com/ffivet/ffivet/passes/cgosig"
+	"github.com/ffivet/ffivet/passes/ignore"
 	"golang.org/x/tools/go/analysis"
 )
 
-// All returns ffivet's analyzers, in the order -list prints them.
+// checks lists ffivet's checks, in the order -list prints them.
+var checks = []*analysis.Analyzer{
+	cgoalloc.Analyzer,
+	cgoerrno.Analyzer,
+	cgosig.Analyzer,
+}
+
+// all holds the checks wrapped once, so that every caller of All gets
+// the same analyzers: wrapping twice would register facts twice.
+var all = ignore.WrapAll(checks)
+
+// All returns ffivet's analyzers: the checks, each honouring the
+// //ffivet:ignore directives that name it (see package ignore).
 func All() []*analysis.Analyzer {
-	return []*analysis.Analyzer{
-		cgoalloc.Analyzer,
-	}
+	return slices.Clone(all)
 }

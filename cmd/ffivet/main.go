@@ -4,13 +4,15 @@
 //
 //	ffivet [flags] [packages]
 //	go vet -vettool=$(command -v ffivet) [flags] [packages]
+//	ffivet lsp [-tags list] [-test=false]
 //
 // Run on its own, ffivet loads the named packages (./... by default),
 // their tests included, and prints each finding at its place in the .go
 // file the user wrote, even for cgo files, which the compiler sees only
 // as rewritten copies in the Go build cache. With -fix it edits those
 // files. Run by go vet, it is a vet tool like any other and reports the
-// same findings.
+// same findings. "ffivet lsp" serves them to editors over the Language
+// Server Protocol, beside gopls: see docs/editors.md.
 //
 // Run "ffivet -help" for the flags and exit status, and "ffivet -list"
 // for the checks.
@@ -29,6 +31,9 @@ func main() {
 	args := os.Args[1:]
 	if invokedByGoVet(args) {
 		unitchecker.Main(passes.All()...) // does not return
+	}
+	if len(args) > 0 && args[0] == "lsp" {
+		os.Exit(serveLSP(args[1:], passes.All(), os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(run(args, passes.All(), os.Stdout, os.Stderr))
 }

@@ -49,6 +49,11 @@ func collect(graph *checker.Graph) []finding {
 			}
 		}
 	}
+	return sortFindings(findings)
+}
+
+// sortFindings sorts findings by position, then check and message.
+func sortFindings(findings []finding) []finding {
 	slices.SortStableFunc(findings, func(a, b finding) int {
 		return cmp.Or(
 			strings.Compare(a.posn.Filename, b.posn.Filename),

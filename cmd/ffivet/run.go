@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"flag"
@@ -54,21 +55,28 @@ Exit status:
 	   loaded, a check failed, or fixed files could not be written
 	3  findings reported (with -fix: findings left unfixed; with -diff:
 	   also when the diff is not empty)
-With -json the status is 0 unless ffivet fails: the findings, their
-fixes and the packages that could not be checked are in the output. As
-with go vet, -json with -fix applies nothing.
+With -json or -format=sarif the status is 0 unless ffivet fails: the
+findings, their fixes and the packages that could not be checked are in
+the output. As with go vet, -json with -fix applies nothing.
+
+A finding judged wrong is silenced by a comment that says why, on its
+line or the line above, or in the doc comment of its function:
+	//ffivet:ignore CHECK[,CHECK...] REASON
+With -unused-ignores, directives that silence nothing are reported.
 `
 
 // options holds the driver's flags.
 type options struct {
-	json    bool
-	context int
-	fix     bool
-	diff    bool
-	tests   bool
-	tags    string
-	list    bool
-	version versionFlag
+	json          bool
+	format        string // text, json or sarif
+	unusedIgnores bool
+	context       int
+	fix           bool
+	diff          bool
+	tests         bool
+	tags          string
+	list          bool
+	version       versionFlag
 }
 
 // run is ffivet's main program, apart from go vet's protocol: it parses
@@ -79,6 +87,8 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	fs := flag.NewFlagSet("ffivet", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.BoolVar(&opts.json, "json", false, "print findings as JSON, in the shape go vet -json uses")
+	fs.StringVar(&opts.format, "format", "text", "print findings as `text`, json (as -json) or sarif (SARIF 2.1.0)")
+	fs.BoolVar(&opts.unusedIgnores, "unused-ignores", false, "also report //ffivet:ignore directives that silence no finding")
 	fs.IntVar(&opts.context, "c", -1, "print each finding's line with `N` lines of context around it; -1 prints none")
 	fs.BoolVar(&opts.fix, "fix", false, "instead of printing each finding, apply its first suggested fix")
 	fs.BoolVar(&opts.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
@@ -125,8 +135,15 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		return exitClean
 	}
 
+	opts.json = opts.json || opts.format == "json"
 	var usageErr string
 	switch {
+	case opts.format != "text" && opts.format != "json" && opts.format != "sarif":
+		usageErr = fmt.Sprintf("-format=%s: want text, json or sarif", opts.format)
+	case opts.json && opts.format == "sarif":
+		usageErr = "-json and -format=sarif cannot be used together"
+	case opts.fix && opts.format == "sarif":
+		usageErr = "-format=sarif cannot be used with -fix"
 	case opts.diff && !opts.fix:
 		usageErr = "-diff requires -fix"
 	case opts.diff && opts.json:
@@ -150,6 +167,7 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		stderr: stderr,
 		cwd:    cwd,
 		srcs:   report.NewSources(nil),
+		checks: analyzers,
 	}
 	patterns := fs.Args()
 	if len(patterns) == 0 {
@@ -177,10 +195,16 @@ type driver struct {
 	stdout, stderr io.Writer
 	cwd            string
 	srcs           *report.Sources
+	ctx            context.Context // cancels loading; nil for never
+
+	checks   []*analysis.Analyzer // every check, run or not, to tell a check's name from a typo
+	messages []string             // what errorf printed, for the SARIF log
 }
 
 func (d *driver) errorf(format string, args ...any) {
-	fmt.Fprintf(d.stderr, "ffivet: "+format+"\n", args...)
+	msg := fmt.Sprintf(format, args...)
+	d.messages = append(d.messages, msg)
+	fmt.Fprintf(d.stderr, "ffivet: %s\n", msg)
 }
 
 // rel shortens filenames below the current directory.
@@ -209,9 +233,14 @@ func (d *driver) check(patterns []string, analyzers []*analysis.Analyzer) int {
 	}
 	failed := d.printAnalysisErrors(graph)
 	findings := collect(graph)
+	if d.opts.unusedIgnores {
+		findings = sortFindings(append(findings, d.unusedIgnores(graph)...))
+	}
 
 	var code int
 	switch {
+	case d.opts.format == "sarif":
+		code = d.printSARIF(graph, findings, analyzers, failed)
 	case d.opts.json:
 		code = d.printJSON(graph, findings)
 	case d.opts.fix:
@@ -233,8 +262,10 @@ func (d *driver) load(patterns []string, allSyntax bool) ([]*packages.Package, e
 		mode = packages.LoadAllSyntax | packages.NeedModule
 	}
 	cfg := &packages.Config{
-		Mode:  mode,
-		Tests: d.opts.tests,
+		Context: d.ctx,
+		Dir:     d.cwd,
+		Mode:    mode,
+		Tests:   d.opts.tests,
 	}
 	if d.opts.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + d.opts.tags}
@@ -371,8 +402,13 @@ func printList(w io.Writer, analyzers []*analysis.Analyzer) {
 	tw.Flush()
 }
 
+// firstLine returns the summary line of a check's documentation,
+// without the "name: " prefix analyzers' docs start with.
 func firstLine(doc string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(doc), "\n")
+	if name, rest, ok := strings.Cut(line, ": "); ok && !strings.ContainsAny(name, " \t") {
+		return rest
+	}
 	return line
 }
 
