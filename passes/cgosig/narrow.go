@@ -45,6 +45,13 @@ func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
 	if use == nil {
 		return
 	}
+	if id, ok := arg.(*ast.Ident); ok && id.Name == "n" && !(use.builtin || use.paramName == "n" || lengthName(use.paramName)) {
+		// A variable called n is a count as often as a length
+		// (ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, C.int(n))).
+		// Only a C parameter that is itself named as a length says it
+		// is one.
+		return
+	}
 	if fc.boundsChecked(arg, call.Pos()) {
 		return
 	}
@@ -128,11 +135,12 @@ func lengthName(name string) bool {
 
 // A cUse is where a converted value goes to C.
 type cUse struct {
-	callee  string        // as the user writes it: C.f
-	param   string        // the C parameter's type spelling, when known
-	builtin bool          // C.GoBytes, C.GoStringN
-	call    *ast.CallExpr // the C call, when it is one
-	arg     int           // the index of the value among call's arguments
+	callee    string        // as the user writes it: C.f
+	param     string        // the C parameter's type spelling, when known
+	paramName string        // the C parameter's name, when declared with one
+	builtin   bool          // C.GoBytes, C.GoStringN
+	call      *ast.CallExpr // the C call, when it is one
+	arg       int           // the index of the value among call's arguments
 }
 
 // cUse reports where the value of e reaches C: as an argument of a C
@@ -271,6 +279,7 @@ func (fc *funcCtx) callUse(call *ast.CallExpr, i int) *cUse {
 			if d := f.Params[i].Type.Typedef(); d != nil {
 				u.param = d.Name()
 			}
+			u.paramName = f.Params[i].Name
 		}
 		return u
 	case bridge.CBuiltin:

@@ -75,3 +75,7 @@ void cside_fire(int code) {
 	long v[2] = {1, 2};
 	goStore(NULL, v, 2);
 }
+
+int set_option(int key, int value) {
+	return key + value;
+}

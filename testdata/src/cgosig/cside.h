@@ -74,3 +74,6 @@ void register_reader(reader_cb cb, void *ctx);
 void sort_with(void *base, size_t n, size_t size, compare_fn cmp);
 
 #endif
+
+// set_option's value is a setting, not a length.
+int set_option(int key, int value);

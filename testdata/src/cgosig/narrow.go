@@ -98,3 +98,9 @@ func textOf(d *C.struct_buf_desc) string {
 	n := int(d.len)
 	return C.GoStringN((*C.char)(d.data), C.int(n))
 }
+
+// A variable called n that C takes as a setting, not a length
+// (ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, C.int(n))).
+func setWorkers(n int) int {
+	return int(C.set_option(7, C.int(n)))
+}
