@@ -23,7 +23,7 @@ unit:
 
 # The bridge's caches are shared between goroutines.
 race:
-	$(GO) test -count=1 -race ./bridge/ ./model/...
+	$(GO) test -count=1 -race ./bridge/ ./model/... ./passes/
 
 # Brief runs of each fuzz target; the seeds also run as plain tests.
 fuzz:

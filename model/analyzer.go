@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ffivet/ffivet/bridge"
 	"golang.org/x/tools/go/analysis"
@@ -45,18 +46,34 @@ type Result struct {
 	// (through cgo's //line directives).
 	Files map[*ast.File]string
 
-	info      *types.Info
+	info *types.Info
+	// frozen is set once runModel has built everything the checks
+	// query: from then on the Result is shared by checks running in
+	// parallel and nothing in it is written.
+	frozen    bool
 	summaries map[*ssa.Function]*GoSummary
 	functions map[*ssa.Function]*Function
 	imported  map[*types.Func]*GoSummary
+
+	// mu guards functions: the checks of one package share its Result
+	// and run in parallel.
+	mu sync.Mutex
 }
 
 // Function returns the model of fn (cached).
 func (res *Result) Function(fn *ssa.Function) *Function {
-	if f, ok := res.functions[fn]; ok {
+	res.mu.Lock()
+	f, ok := res.functions[fn]
+	res.mu.Unlock()
+	if ok {
 		return f
 	}
-	f := newFunction(res, fn)
+	f = newFunction(res, fn)
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if old, ok := res.functions[fn]; ok {
+		return old
+	}
 	res.functions[fn] = f
 	return f
 }
@@ -89,8 +106,27 @@ func runModel(pass *analysis.Pass) (any, error) {
 	if res.Cgo {
 		res.Bridge = loadBridge(pass, res)
 	}
-	res.SSA, res.Funcs = buildSSA(pass)
+	if err := guard(func() { res.SSA, res.Funcs = buildSSA(pass) }); err != nil {
+		// go/ssa panics on a few shapes of type-checked code (a store
+		// through a C global's field in the raw shape). Say so and
+		// check nothing in this package rather than crash.
+		reportWarning(pass.Pkg.Path(), bridge.Warning{Msg: "cannot build SSA, the checks skip this package: " + err.Error()})
+		res.SSA, res.Funcs = nil, nil
+		res.frozen = true
+		return res, nil
+	}
 
+	if err := guard(func() { buildModel(pass, res) }); err != nil {
+		reportWarning(pass.Pkg.Path(), bridge.Warning{Msg: "internal error building the model, the checks skip this package (please report it): " + err.Error()})
+		res.SSA, res.Funcs = nil, nil
+		res.frozen = true
+	}
+	return res, nil
+}
+
+// buildModel imports and exports facts and computes what checks query,
+// then freezes the Result.
+func buildModel(pass *analysis.Pass, res *Result) {
 	// Facts can only be imported while Run is active, so import every
 	// one the package's calls may need now.
 	for _, fn := range res.Funcs {
@@ -145,7 +181,27 @@ func runModel(pass *analysis.Pass) (any, error) {
 	if exported {
 		pass.ExportPackageFact(new(pkgFact))
 	}
-	return res, nil
+
+	// Build what the checks will query, then freeze: checks of one
+	// package run in parallel and share this Result.
+	for _, fn := range res.Funcs {
+		f := res.Function(fn)
+		res.summarize(fn)
+		f.Objects()
+		f.callStarts = callStarts(fn)
+	}
+	res.frozen = true
+}
+
+// guard runs f and returns a panic as an error.
+func guard(f func()) (err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%v", x)
+		}
+	}()
+	f()
+	return nil
 }
 
 // usesCgo reports whether a type-checked package was produced from cgo

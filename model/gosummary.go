@@ -142,7 +142,10 @@ func IsCgoGenerated(fn *ssa.Function) bool {
 
 // summarize computes fn's summary. Recursion yields nil (unknown).
 func (res *Result) summarize(fn *ssa.Function) *GoSummary {
-	if s, ok := res.summaries[fn]; ok {
+	if s, ok := res.summaries[fn]; ok || res.frozen {
+		// Once the model is built, checks share it from several
+		// goroutines: it is read-only, and a function it did not
+		// summarize then (a synthetic wrapper) is unknown.
 		return s
 	}
 	res.summaries[fn] = nil // recursion guard

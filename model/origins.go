@@ -52,7 +52,9 @@ func (f *Function) Objects() []*Object {
 	if out == nil {
 		out = []*Object{}
 	}
-	f.objects = out
+	if !f.res.frozen {
+		f.objects = out
+	}
 	return out
 }
 

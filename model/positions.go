@@ -3,6 +3,8 @@ package model
 import (
 	"go/ast"
 	"go/token"
+
+	"golang.org/x/tools/go/ssa"
 )
 
 // CallStart maps the position SSA gives a call (its opening
@@ -12,19 +14,28 @@ import (
 // identifier carries the user's column. Positions that are not calls are
 // returned unchanged.
 func (f *Function) CallStart(pos token.Pos) token.Pos {
-	if f.callStarts == nil {
-		f.callStarts = map[token.Pos]token.Pos{}
-		if syn := f.Fn.Syntax(); syn != nil {
-			ast.Inspect(syn, func(n ast.Node) bool {
-				if c, ok := n.(*ast.CallExpr); ok {
-					f.callStarts[c.Lparen] = ast.Unparen(c.Fun).Pos()
-				}
-				return true
-			})
+	starts := f.callStarts
+	if starts == nil {
+		starts = callStarts(f.Fn)
+		if !f.res.frozen {
+			f.callStarts = starts
 		}
 	}
-	if p, ok := f.callStarts[pos]; ok && p.IsValid() {
+	if p, ok := starts[pos]; ok && p.IsValid() {
 		return p
 	}
 	return pos
+}
+
+func callStarts(fn *ssa.Function) map[token.Pos]token.Pos {
+	starts := map[token.Pos]token.Pos{}
+	if syn := fn.Syntax(); syn != nil {
+		ast.Inspect(syn, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				starts[c.Lparen] = ast.Unparen(c.Fun).Pos()
+			}
+			return true
+		})
+	}
+	return starts
 }

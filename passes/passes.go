@@ -11,6 +11,8 @@ import (
 
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
+	"github.com/ffivet/ffivet/passes/cgohandle"
+	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
 	"github.com/ffivet/ffivet/passes/ignore"
 	"golang.org/x/tools/go/analysis"
@@ -20,6 +22,8 @@ import (
 var checks = []*analysis.Analyzer{
 	cgoalloc.Analyzer,
 	cgoerrno.Analyzer,
+	cgopointer.Analyzer,
+	cgohandle.Analyzer,
 	cgosig.Analyzer,
 }
 

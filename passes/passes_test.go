@@ -1,10 +1,14 @@
 package passes_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/ffivet/ffivet/passes"
 	"github.com/ffivet/ffivet/passes/ignore"
@@ -30,5 +34,42 @@ func TestAll(t *testing.T) {
 		if !slices.Contains(a.Requires, ignore.Analyzer) {
 			t.Errorf("%s is not wrapped by ignore.WrapAll", a.Name)
 		}
+	}
+}
+
+// TestAllTogether runs every check at once on the test corpora, as the
+// driver does: checks of one package run in parallel and share the
+// model, so under -race this catches shared state written after the
+// model is built. Expectations are checked by each check's own tests;
+// here only that they run cleanly.
+func TestAllTogether(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &packages.Config{
+		Mode: packages.LoadAllSyntax,
+		Dir:  filepath.Join(dir, "src"),
+		Env:  append(os.Environ(), "GOPATH="+dir, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off"),
+	}
+	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoerrno", "cgopointer", "cgohandle", "cgosig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph, err := checker.Analyze(passes.All(), pkgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for act := range graph.All() {
+		if act.Err != nil {
+			t.Errorf("%s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)
+		}
+		if act.IsRoot {
+			n += len(act.Diagnostics)
+		}
+	}
+	if n == 0 {
+		t.Error("no findings on the corpora")
 	}
 }

@@ -24,6 +24,12 @@ func ReadWants(p *Package) (Expectations, error) {
 			for _, c := range g.List {
 				text := strings.TrimPrefix(c.Text, "//")
 				text = strings.TrimPrefix(strings.TrimSuffix(text, "*/"), "/*")
+				// As analysistest does, a "// want" inside a comment
+				// (the end of a cgo preamble) counts from there, for
+				// the line the comment starts on.
+				if i := strings.Index(text, "// want"); i >= 0 {
+					text = text[i+len("// "):]
+				}
 				text = strings.TrimSpace(text)
 				rest, ok := strings.CutPrefix(text, "want ")
 				if !ok {

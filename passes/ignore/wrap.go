@@ -1,7 +1,9 @@
 package ignore
 
 import (
+	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -128,7 +130,7 @@ func run(pass *analysis.Pass, check *analysis.Analyzer, unwrap map[*analysis.Ana
 		}
 	}
 
-	result, err := check.Run(&inner)
+	result, err := runGuarded(check, &inner)
 	if err != nil {
 		return nil, err
 	}
@@ -148,4 +150,18 @@ func run(pass *analysis.Pass, check *analysis.Analyzer, unwrap map[*analysis.Ana
 		}
 	}
 	return res, nil
+}
+
+// runGuarded runs a check and turns a panic into an error naming the
+// check and the package: ffivet must not crash on the user's code, and
+// the driver reports an error for this package and goes on with the
+// others.
+func runGuarded(check *analysis.Analyzer, pass *analysis.Pass) (result any, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			result = nil
+			err = fmt.Errorf("internal error in check %s (please report it, with this package if you can): %v\n%s", check.Name, x, debug.Stack())
+		}
+	}()
+	return check.Run(pass)
 }
