@@ -252,3 +252,16 @@ var libcTable = []libcEntry{
 	{name: "qsort", borrows: []int{0}, errno: No},
 	{name: "bsearch", retParam: param(1), borrows: []int{0, 1}, errno: No},
 }
+
+// polymorphicHeaders are C structs that the C library uses as the
+// common header of larger structs: a pointer to one really points to one
+// of several concrete types, and converting between them is the API's
+// intended use, not a layout mismatch.
+var polymorphicHeaders = map[string]bool{
+	"struct sockaddr": true,
+	"sockaddr":        true,
+}
+
+// IsPolymorphicHeader reports whether the C type named cname (as the
+// bridge spells it: "struct sockaddr") is such a header.
+func IsPolymorphicHeader(cname string) bool { return polymorphicHeaders[cname] }

@@ -197,6 +197,20 @@ type run struct {
 	escaped  bool
 	freed    bool
 	gaveUp   bool
+
+	// cur is the block being run. resolved holds the blocks in which the
+	// object was handed on (stored where the model cannot follow it, or
+	// taken by C) on some path, and leaks the returns reached with it
+	// still owned: a leak is reported only at a return no such block can
+	// reach (see leakAt).
+	cur      *ssa.BasicBlock
+	resolved map[*ssa.BasicBlock]bool
+	leaks    []leakCandidate
+}
+
+type leakCandidate struct {
+	pos   token.Pos
+	block *ssa.BasicBlock
 }
 
 // Function is the model's view of one SSA function: its boundary events
@@ -313,6 +327,7 @@ type Trace struct {
 func (f *Function) Track(obj *Object) *Trace {
 	r := &run{m: f, obj: obj, report: true, seen: map[FindingKind]bool{}}
 	r.explore()
+	r.leakAt()
 	t := &Trace{GaveUp: r.gaveUp, Escaped: r.escaped, Freed: r.freed}
 	if r.gaveUp {
 		return t
@@ -397,8 +412,10 @@ func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
 func (r *run) block(it workItem) []workItem {
 	s := it.s
 	b := it.b
+	r.cur = b
 	for i := it.idx; i < len(b.Instrs); i++ {
 		instr := b.Instrs[i]
+		before := s.st
 		if _, ok := instr.(*ssa.Phi); ok {
 			continue // evaluated on the incoming edge
 		}
@@ -412,7 +429,11 @@ func (r *run) block(it workItem) []workItem {
 		if traceFn != "" && r.m.Fn.Name() == traceFn {
 			fmt.Fprintf(os.Stderr, "trace %s obj@%d: %-60s st=%s regs=%d cells=%d\n", r.m.Fn.Name(), r.obj.Pos, instr, s.st, len(s.regs), len(s.cells))
 		}
-		if !r.step(s, instr) {
+		ok := r.step(s, instr)
+		if before == Live && (s.st == Escaped || s.st == Transferred) {
+			r.resolve(b)
+		}
+		if !ok {
 			return nil
 		}
 		if s.st == Escaped || s.st == Null {
@@ -502,6 +523,59 @@ func (r *run) reallocate(s *state, site ssa.Instruction) bool {
 		s.cells[r.obj.Cell] = true
 	}
 	return true
+}
+
+func (r *run) resolve(b *ssa.BasicBlock) {
+	if r.resolved == nil {
+		r.resolved = map[*ssa.BasicBlock]bool{}
+	}
+	r.resolved[b] = true
+}
+
+// leakAt reports the first return (in source order) reached with the
+// object still owned, unless a block where some other path stored it
+// away or handed it to C can reach that return: then the owned path is
+// most likely one the program never takes (conditions the engine does
+// not correlate: kafka's `if valueLen > 0 { valp = payload }` under
+// `if valueLen+keyLen > 0 { payload = C.malloc(...) }`), and a leak
+// there would be a guess. Frees do not count: a loop whose break skips
+// the free leaks for real, and the free's path reaches the same return.
+// The price is a missed leak when memory is stored away on one branch
+// and dropped on another before a common return.
+func (r *run) leakAt() {
+	sort.Slice(r.leaks, func(i, j int) bool { return r.leaks[i].pos < r.leaks[j].pos })
+	var reach map[*ssa.BasicBlock]bool
+	for _, c := range r.leaks {
+		if len(r.resolved) > 0 {
+			if reach == nil {
+				reach = reachable(r.resolved)
+			}
+			if reach[c.block] {
+				continue
+			}
+		}
+		r.find(&Finding{Kind: Leak, Obj: r.obj, Pos: r.obj.Pos, Other: c.pos})
+		return
+	}
+}
+
+// reachable returns the blocks reachable from (and including) from.
+func reachable(from map[*ssa.BasicBlock]bool) map[*ssa.BasicBlock]bool {
+	seen := map[*ssa.BasicBlock]bool{}
+	var work []*ssa.BasicBlock
+	for b := range from {
+		work = append(work, b)
+	}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		work = append(work, b.Succs...)
+	}
+	return seen
 }
 
 // overwrites reports whether running the allocation again loses the
@@ -672,7 +746,7 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 			if r.obj.Value != nil && r.inlineOnly() && s.borrowedBy != "" {
 				r.find(&Finding{Kind: LeakInline, Obj: r.obj, Pos: r.obj.Pos, Callee: s.borrowedBy})
 			} else {
-				r.find(&Finding{Kind: Leak, Obj: r.obj, Pos: r.obj.Pos, Other: pos})
+				r.leaks = append(r.leaks, leakCandidate{pos, r.cur})
 			}
 		}
 		r.exits = append(r.exits, exitRecord{st: s.st})

@@ -2,6 +2,7 @@ package model
 
 import (
 	"go/token"
+	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -47,6 +48,13 @@ func (m *Memory) ArgIntPointer(ev *Event, i int) IntPointer {
 	}
 	base := integerBase(conv.X)
 	if _, ok := base.(*ssa.Const); ok || isCType(base.Type()) || m.fromC(base) {
+		return IntPointer{}
+	}
+	if b, ok := base.Type().(*types.Basic); ok && b.Kind() == types.Uintptr {
+		// A plain uintptr of unknown origin is as often a real address
+		// (reflect.Value.Pointer() of a C handle, a C pointer kept in a
+		// uintptr field) as a fake one: stay silent. Counters and IDs are
+		// ints, and handles have a type of their own (cgo.Handle).
 		return IntPointer{}
 	}
 	return IntPointer{Int: base}

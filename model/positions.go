@@ -22,7 +22,13 @@ func (f *Function) CallStart(pos token.Pos) token.Pos {
 		}
 	}
 	if p, ok := starts[pos]; ok && p.IsValid() {
-		return p
+		// cgo's //line comments are exact only for calls written on one
+		// line; when the callee's mapped line differs from the call's,
+		// keep the call's own position.
+		fset := f.Fn.Prog.Fset
+		if fset.Position(p).Line == fset.Position(pos).Line {
+			return p
+		}
 	}
 	return pos
 }

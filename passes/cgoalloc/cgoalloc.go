@@ -131,10 +131,11 @@ func (c *checker) inlineAllocs(f *model.Function, ev *model.Event) {
 		if model.CAction(ev, i) != model.ActUse {
 			continue
 		}
+		pos := f.CallStart(a.Inner.Pos)
 		c.pass.Report(analysis.Diagnostic{
-			Pos: f.CallStart(a.Inner.Pos),
+			Pos: pos,
 			Message: fmt.Sprintf("memory from %s at line %d is passed to %s, which does not take ownership, and is never freed; assign it to a variable and release it with C.%s",
-				a.Inner.Callee.UserName(), c.line(a.Inner.Pos), ev.Callee.UserName(), a.Inner.Summary.ReturnsOwned.Dealloc),
+				a.Inner.Callee.UserName(), c.line(pos), ev.Callee.UserName(), a.Inner.Summary.ReturnsOwned.Dealloc),
 		})
 	}
 }

@@ -272,6 +272,12 @@ func (fc *funcCtx) cgoStructOf(cname string) *types.Struct {
 
 // mirror compares a Go struct with the C struct its memory is viewed as.
 func (fc *funcCtx) mirror(call *ast.CallExpr, src *memSource, goT types.Type, cname string, toC bool) {
+	if bridge.IsPolymorphicHeader(cname) {
+		// struct sockaddr is the common header of sockaddr_in,
+		// sockaddr_in6, ...: viewing one as the other is the sockets
+		// API's own idiom (net's cgo resolver does it).
+		return
+	}
 	type diff struct {
 		g, c *shape
 		m    *mismatch

@@ -45,11 +45,12 @@ func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
 	if use == nil {
 		return
 	}
-	if id, ok := arg.(*ast.Ident); ok && id.Name == "n" && !(use.builtin || use.paramName == "n" || lengthName(use.paramName)) {
-		// A variable called n is a count as often as a length
-		// (ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, C.int(n))).
-		// Only a C parameter that is itself named as a length says it
-		// is one.
+	if fc.weakLength(arg) && !(use.builtin || use.paramName == "n" || strongLengthName(use.paramName)) {
+		// A variable called n, or a count, is a number of things as
+		// often as a buffer length (ZSTD_CCtx_setParameter(cctx,
+		// ZSTD_c_nbWorkers, C.int(n)); rd_kafka_mock_cluster_new(rk,
+		// C.int(brokerCount))). Only a C parameter that is itself named
+		// as a length or size says it is one.
 		return
 	}
 	if fc.boundsChecked(arg, call.Pos()) {
@@ -123,9 +124,35 @@ func (fc *funcCtx) isLength(e ast.Expr) bool {
 	return false
 }
 
-func lengthName(name string) bool {
+// strongLengthWords name sizes of memory; the other lengthWords may as
+// well count things.
+var strongLengthWords = []string{"len", "length", "size", "nbytes", "nbyte", "capacity", "sz"}
+
+// weakLength reports whether e is a length only by a name that may also
+// count things: n, or a name ending in count, cnt or nelem.
+func (fc *funcCtx) weakLength(e ast.Expr) bool {
+	var name string
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		name = x.Name
+	case *ast.SelectorExpr:
+		name = x.Sel.Name
+	default:
+		return false
+	}
+	return name == "n" || lengthName(name) && !strongLengthName(name)
+}
+
+func strongLengthName(name string) bool { return matchesLengthWord(name, strongLengthWords) }
+
+func lengthName(name string) bool { return matchesLengthWord(name, lengthWords) }
+
+func matchesLengthWord(name string, words []string) bool {
+	if name == "" {
+		return false
+	}
 	lower := strings.ToLower(name)
-	for _, w := range lengthWords {
+	for _, w := range words {
 		if lower == w || strings.HasSuffix(lower, w) && len(lower) > len(w) && (lower[len(lower)-len(w)-1] == '_' || name[len(name)-len(w)] >= 'A' && name[len(name)-len(w)] <= 'Z') {
 			return true
 		}

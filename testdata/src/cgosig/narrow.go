@@ -104,3 +104,9 @@ func textOf(d *C.struct_buf_desc) string {
 func setWorkers(n int) int {
 	return int(C.set_option(7, C.int(n)))
 }
+
+// A count of things C takes as a plain number
+// (rd_kafka_mock_cluster_new(rk, C.int(brokerCount))).
+func startBrokers(brokerCount int) int {
+	return int(C.set_option(8, C.int(brokerCount)))
+}
