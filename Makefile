@@ -39,8 +39,11 @@ install:
 	$(GO) install ./cmd/ffivet
 
 # ffivet standalone and as go vet's tool on public cgo modules from the
-# module proxy (go-sqlite3, zstd): no crash, the amalgamation translated
-# once. Downloads and compiles them: about two minutes.
+# module proxy (go-sqlite3, zstd, confluent-kafka-go, gopacket/pcap, glfw)
+# and the standard library's cgo packages: no crash, exactly the findings
+# triaged in docs/findings.md, the amalgamation translated once. Needs
+# libpcap and X11/GL headers (.ci/run installs them); downloads and
+# compiles the modules: a few minutes.
 realworld:
 	FFIVET_REALWORLD=1 $(GO) test -count=1 -run TestRealWorld -v ./cmd/ffivet/
 

@@ -162,10 +162,67 @@ var _ unsafe.Pointer
 	}
 }
 
-// TestRealWorld runs ffivet on public cgo modules from the module proxy:
-// standalone and as go vet's tool, without a crash, and go-sqlite3's
-// 9.5 MB amalgamation translated once. It downloads and compiles them,
-// so it runs only with FFIVET_REALWORLD=1 (make realworld).
+// realWorldFindings are the findings on the public modules, each
+// triaged in docs/findings.md: the test fails when one appears or
+// disappears, so a change in what ffivet reports there is looked at.
+var realWorldFindings = []string{
+	"adminapi.go:1788 cgoalloc",
+	"adminapi.go:1817 cgoalloc",
+	"adminapi.go:1817 cgoalloc",
+	"adminapi.go:1887 cgoalloc",
+	"adminapi.go:1950 cgoalloc",
+	"adminapi.go:2047 cgoalloc",
+	"adminapi.go:2060 cgoalloc",
+	"adminapi.go:2060 cgoalloc",
+	"adminapi.go:2246 cgoalloc",
+	"error.go:164 cgoalloc",
+	"input.go:751 cgosig",
+	"input.go:782 cgosig",
+	"input.go:805 cgosig",
+	"monitor.go:194 cgosig",
+	"monitor.go:59 cgosig",
+	"callback.go:80 cgosig",
+	"sqlite3.go:2062 cgosig",
+	"sqlite3.go:734 cgosig",
+	"sqlite3_context.go:107 cgosig",
+	"pcap_unix.go:346 cgosig",
+	"pcap_unix.go:347 cgosig",
+	"pcap_unix.go:349 cgopointer",
+	"pcap_unix.go:349 cgopointer",
+	"pcap_unix.go:384 cgosig",
+	"pcap_unix.go:398 cgopointer",
+	"pcap_unix.go:521 cgosig",
+	"pcap_unix.go:653 cgosig",
+	"cgo_resnew.go:20 cgosig",
+}
+
+// realWorldModules are the modules the findings come from, pinned.
+var realWorldModules = []string{
+	"github.com/mattn/go-sqlite3 v1.14.52",
+	"github.com/DataDog/zstd v1.5.7",
+	"github.com/confluentinc/confluent-kafka-go/v2 v2.11.1",
+	"github.com/google/gopacket v1.1.19",
+	"github.com/go-gl/glfw/v3.3/glfw v0.0.0-20260823155953-d41da22a9587",
+}
+
+var realWorldPackages = []string{
+	"github.com/mattn/go-sqlite3",
+	"github.com/DataDog/zstd",
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka",
+	"github.com/google/gopacket/pcap",
+	"github.com/go-gl/glfw/v3.3/glfw",
+	"os/user", "net", "runtime/cgo",
+}
+
+// shortFinding reduces "…/f.go:12:3: [check] …" to "f.go:12 check".
+var shortFinding = regexp.MustCompile(`^\S*?([^/\s]+\.go):(\d+):\d+: \[(\w+)\]`)
+
+// TestRealWorld runs ffivet on public cgo modules from the module proxy
+// and on the standard library's cgo packages: standalone and as go vet's
+// tool, without a crash, with exactly the triaged findings, and with
+// go-sqlite3's 9.5 MB amalgamation translated once. It downloads and
+// compiles them (libpcap and X11/GL headers must be installed), so it
+// runs only with FFIVET_REALWORLD=1 (make realworld).
 func TestRealWorld(t *testing.T) {
 	if os.Getenv("FFIVET_REALWORLD") == "" {
 		t.Skip("set FFIVET_REALWORLD=1 to run on public modules")
@@ -173,25 +230,45 @@ func TestRealWorld(t *testing.T) {
 	bin := buildFFIVET(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
-	mod := "module example.com/realworld\n\ngo 1.26\n\nrequire (\n\tgithub.com/mattn/go-sqlite3 v1.14.52\n\tgithub.com/DataDog/zstd v1.5.7\n)\n"
+	mod := "module example.com/realworld\n\ngo 1.26\n\nrequire (\n"
+	for _, m := range realWorldModules {
+		mod += "\t" + m + "\n"
+	}
+	mod += ")\n"
 	if err := os.WriteFile("go.mod", []byte(mod), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	main := "package main\n\nimport (\n\t_ \"github.com/DataDog/zstd\"\n\t_ \"github.com/mattn/go-sqlite3\"\n)\n\nfunc main() {}\n"
+	main := "package main\n\nimport (\n"
+	for _, p := range realWorldPackages[:5] {
+		main += "\t_ \"" + p + "\"\n"
+	}
+	main += ")\n\nfunc main() {}\n"
 	if err := os.WriteFile("main.go", []byte(main), 0o666); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := goCmd(t, "mod", "tidy"); err != nil {
 		t.Fatalf("go mod tidy: %v\n%s", err, out)
 	}
-	pkgs := []string{"github.com/mattn/go-sqlite3", "github.com/DataDog/zstd"}
 
 	var out, errs bytes.Buffer
-	code := run(append([]string{"-test=false"}, pkgs...), passes.All(), &out, &errs)
+	code := run(append([]string{"-test=false"}, realWorldPackages...), passes.All(), &out, &errs)
 	t.Logf("ffivet: exit %d\n%s%s", code, out.String(), errs.String())
 	if code != exitClean && code != exitFindings {
-		t.Fatalf("ffivet on %v: exit %d", pkgs, code)
+		t.Fatalf("ffivet: exit %d", code)
 	}
+	var got []string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if m := shortFinding.FindStringSubmatch(line); m != nil {
+			got = append(got, m[1]+":"+m[2]+" "+m[3])
+		}
+	}
+	sort.Strings(got)
+	want := append([]string(nil), realWorldFindings...)
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings changed; triage them in docs/findings.md and update realWorldFindings\ngot:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
 	gomod, err := goCmd(t, "list", "-m", "-f", "{{.Dir}}", "github.com/mattn/go-sqlite3")
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +278,7 @@ func TestRealWorld(t *testing.T) {
 		t.Errorf("%s translated %d times in one process, want 1", amalgamation, n)
 	}
 
-	vet := exec.Command("go", "vet", "-vettool="+bin, pkgs[0], pkgs[1])
+	vet := exec.Command("go", append([]string{"vet", "-vettool=" + bin}, realWorldPackages[:5]...)...)
 	vout, _ := vet.CombinedOutput()
 	if strings.Contains(string(vout), "panic:") || strings.Contains(string(vout), "internal error") {
 		t.Fatalf("go vet -vettool=ffivet: %s", vout)
