@@ -476,7 +476,13 @@ func (r *run) block(it workItem) []workItem {
 }
 
 // phis evaluates succ's phi nodes for the edge from pred.
-func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) {
+func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) { edgePhis(s.regs, pred, succ) }
+
+// edgePhis updates the set of registers holding a tracked value for the
+// edge from pred to succ: each phi of succ holds it when its incoming
+// value on that edge does. All phis are evaluated before any is updated,
+// as their parallel-assignment semantics require.
+func edgePhis(regs map[ssa.Value]bool, pred, succ *ssa.BasicBlock) {
 	idx := -1
 	for i, p := range succ.Preds {
 		if p == pred {
@@ -493,13 +499,13 @@ func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) {
 		if !ok {
 			break
 		}
-		set[phi] = idx < len(phi.Edges) && s.regs[phi.Edges[idx]]
+		set[phi] = idx < len(phi.Edges) && regs[phi.Edges[idx]]
 	}
 	for v, a := range set {
 		if a {
-			s.regs[v] = true
+			regs[v] = true
 		} else {
-			delete(s.regs, v)
+			delete(regs, v)
 		}
 	}
 }
@@ -1392,6 +1398,10 @@ func guardFails(o *Object, bin *ssa.BinOp, taken bool) (failed, known bool) {
 	}
 	return true, true
 }
+
+// FlipComparison returns the operator that compares the same operands
+// swapped: x < y is y > x.
+func FlipComparison(op token.Token) token.Token { return flip(op) }
 
 func flip(op token.Token) token.Token {
 	switch op {

@@ -204,32 +204,7 @@ func (e *tsEngine) block(f *Function, it tsItem, depth int, exits *[]TState) (ou
 	return out, escaped
 }
 
-func tsPhis(p *tsPath, pred, succ *ssa.BasicBlock) {
-	idx := -1
-	for i, q := range succ.Preds {
-		if q == pred {
-			idx = i
-		}
-	}
-	if idx < 0 {
-		return
-	}
-	set := map[ssa.Value]bool{}
-	for _, instr := range succ.Instrs {
-		phi, ok := instr.(*ssa.Phi)
-		if !ok {
-			break
-		}
-		set[phi] = idx < len(phi.Edges) && p.regs[phi.Edges[idx]]
-	}
-	for v, a := range set {
-		if a {
-			p.regs[v] = true
-		} else {
-			delete(p.regs, v)
-		}
-	}
-}
+func tsPhis(p *tsPath, pred, succ *ssa.BasicBlock) { edgePhis(p.regs, pred, succ) }
 
 // step runs one instruction. next, when not empty, replaces the path
 // (a followed call had several outcomes); end stops the path.

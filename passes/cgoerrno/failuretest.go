@@ -258,7 +258,7 @@ func edgeSays(cond ssa.Value, taken bool, fromResult map[ssa.Value]bool, success
 	x, y := b.X, b.Y
 	if !fromResult[x] {
 		x, y = y, x
-		op = mirror(op)
+		op = model.FlipComparison(op)
 	}
 	k, ok := y.(*ssa.Const)
 	if !fromResult[x] || !ok {
@@ -351,20 +351,6 @@ func edgeSays(cond ssa.Value, taken bool, fromResult map[ssa.Value]bool, success
 		}
 	}
 	return saysUnknown
-}
-
-func mirror(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.GTR:
-		return token.LSS
-	case token.LEQ:
-		return token.GEQ
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
 }
 
 func negate(op token.Token) token.Token {
