@@ -315,6 +315,11 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 		}
 	}
 	open := openBrackets(out.String())
+	// The values of constant macros are wanted for what the Go side
+	// can name (C.SIZE): the preamble's own and those of the headers it
+	// includes. A .c file's macros are invisible to Go, and evaluating
+	// every macro of a large unit is not free.
+	cfg.EvalAllMacros = strings.HasSuffix(r.name, ".go")
 	ast, err := cc.Translate(cfg, append(sources, cc.Source{Name: endGuardName, Value: closers(open) + endGuard}))
 	if err == nil && len(open) > 0 {
 		// The guard's closers made the unit whole, but the C itself is
