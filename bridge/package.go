@@ -398,8 +398,8 @@ func splitPos(s string) (token.Position, string, bool) {
 		nums, rest := s[i+1:], ""
 		if j := strings.Index(nums, ": "); j >= 0 {
 			nums, rest = nums[:j], nums[j+2:]
-		} else if strings.HasSuffix(nums, ":") {
-			nums = nums[:len(nums)-1]
+		} else {
+			nums = strings.TrimSuffix(nums, ":")
 		}
 		lineStr, colStr, hasCol := strings.Cut(nums, ":")
 		line, ok := atoi(lineStr)

@@ -2,7 +2,6 @@ package model
 
 import (
 	"go/types"
-	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
 	"golang.org/x/tools/go/ssa"
@@ -65,9 +64,4 @@ func isCgoRuntimeHelper(fn *ssa.Function) bool {
 		return true
 	}
 	return false
-}
-
-// isCgoFile reports whether a file name looks like cgo output.
-func isCgoGenerated(name string) bool {
-	return strings.HasSuffix(name, ".cgo1.go") || strings.HasSuffix(name, "_cgo_gotypes.go")
 }

@@ -219,6 +219,8 @@ type Function struct {
 	Fn     *ssa.Function
 	res    *Result
 	events map[ssa.Instruction]*Event
+	// eventList holds the same events in instruction order.
+	eventList []*Event
 	// exposed lists cells bound by closures that are used as values
 	// (not just called or deferred): whatever they hold escapes.
 	exposed map[ssa.Value]bool
@@ -229,7 +231,8 @@ type Function struct {
 
 func newFunction(res *Result, fn *ssa.Function) *Function {
 	f := &Function{Fn: fn, res: res, events: map[ssa.Instruction]*Event{}, exposed: map[ssa.Value]bool{}}
-	for _, ev := range Events(fn, res.Bridge) {
+	f.eventList = Events(fn, res.Bridge)
+	for _, ev := range f.eventList {
 		f.events[ev.Instr] = ev
 	}
 	for _, b := range fn.Blocks {
@@ -286,6 +289,10 @@ func (f *Function) earlierClosureDefers(site ssa.Instruction) []effect {
 	}
 	return out
 }
+
+// Events returns the function's boundary events in instruction order,
+// computed once with the model (see the package-level Events).
+func (f *Function) Events() []*Event { return f.eventList }
 
 // onlyCalled reports whether a closure value is only called or deferred.
 func onlyCalled(v ssa.Value) bool {
@@ -732,7 +739,7 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 		s.defers = nil
 	case *ssa.Return:
 		for i, v := range in.Results {
-			if r.alias(s, v) || r.tupleAlias(s, v) {
+			if r.alias(s, v) {
 				if s.st == Live {
 					s.st = Returned
 					r.exits = append(r.exits, exitRecord{st: Returned, returned: i})
@@ -803,8 +810,6 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 	}
 	return true
 }
-
-func (r *run) tupleAlias(s *state, v ssa.Value) bool { return false }
 
 func (r *run) funcEnd() token.Pos {
 	if syn := r.m.Fn.Syntax(); syn != nil {

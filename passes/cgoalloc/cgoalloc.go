@@ -69,7 +69,7 @@ func (c *checker) function(fn *ssa.Function) {
 	for _, r := range results {
 		c.report(f, r.obj, r.trace, r.fd)
 	}
-	for _, ev := range model.Events(fn, c.res.Bridge) {
+	for _, ev := range f.Events() {
 		c.inlineAllocs(f, ev)
 		c.notOwned(f, ev)
 	}

@@ -24,7 +24,7 @@ func (c *checker) deferReassign(fn *ssa.Function, results []result) []result {
 	if syn == nil || len(results) == 0 {
 		return results
 	}
-	for _, ev := range model.Events(fn, c.res.Bridge) {
+	for _, ev := range c.res.Function(fn).Events() {
 		if !ev.AtExit || !freesArg(ev) {
 			continue
 		}

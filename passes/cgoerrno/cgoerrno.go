@@ -73,7 +73,7 @@ func (c *checker) function(fn *ssa.Function) {
 		fc.events = append(fc.events, ev)
 		fc.site[ev] = site
 	}
-	for _, ev := range model.Events(fn, c.res.Bridge) {
+	for _, ev := range fc.model.Events() {
 		add(ev, ev.Instr)
 	}
 	for _, ev := range fc.events {

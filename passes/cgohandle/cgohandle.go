@@ -74,7 +74,7 @@ func (c *checker) function(fn *ssa.Function) {
 			c.follow(f, mem, call)
 		}
 	}
-	for _, ev := range model.Events(fn, c.res.Bridge) {
+	for _, ev := range f.Events() {
 		if ev.Callee.Kind == bridge.CBuiltin {
 			continue
 		}

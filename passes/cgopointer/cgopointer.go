@@ -61,7 +61,7 @@ type funcCheck struct {
 func (c *checker) function(fn *ssa.Function) {
 	f := c.res.Function(fn)
 	fc := &funcCheck{checker: c, fn: fn, f: f, mem: model.NewMemory(f), kept: map[*model.Site]string{}}
-	for _, ev := range model.Events(fn, c.res.Bridge) {
+	for _, ev := range f.Events() {
 		if ev.Callee.Kind == bridge.CBuiltin {
 			continue
 		}
