@@ -9,12 +9,12 @@ package passes
 import (
 	"slices"
 
+	"github.com/ffivet/ffivet/model/suppress"
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
 	"github.com/ffivet/ffivet/passes/cgohandle"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
-	"github.com/ffivet/ffivet/passes/ignore"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -29,10 +29,10 @@ var checks = []*analysis.Analyzer{
 
 // all holds the checks wrapped once, so that every caller of All gets
 // the same analyzers: wrapping twice would register facts twice.
-var all = ignore.WrapAll(checks)
+var all = suppress.WrapAll(checks)
 
 // All returns ffivet's analyzers: the checks, each honouring the
-// //ffivet:ignore directives that name it (see package ignore).
+// //ffivet:ignore directives that name it (see package suppress).
 func All() []*analysis.Analyzer {
 	return slices.Clone(all)
 }

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/ffivet/ffivet/model/suppress"
 	"github.com/ffivet/ffivet/passes"
-	"github.com/ffivet/ffivet/passes/ignore"
 )
 
 // Every caller of All gets the same analyzers, each honouring
@@ -31,8 +31,8 @@ func TestAll(t *testing.T) {
 			t.Errorf("two checks are named %s", a.Name)
 		}
 		seen[a.Name] = true
-		if !slices.Contains(a.Requires, ignore.Analyzer) {
-			t.Errorf("%s is not wrapped by ignore.WrapAll", a.Name)
+		if !slices.Contains(a.Requires, suppress.Analyzer) {
+			t.Errorf("%s is not wrapped by suppress.WrapAll", a.Name)
 		}
 	}
 }

@@ -9,12 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ffivet/ffivet/passes/ignore"
+	"github.com/ffivet/ffivet/model/suppress"
 )
 
 // wrappedTestAnalyzers are the test checks as passes.All gives the real
 // ones: honouring //ffivet:ignore.
-var wrappedTestAnalyzers = ignore.WrapAll(testAnalyzers)
+var wrappedTestAnalyzers = suppress.WrapAll(testAnalyzers)
 
 // ignoredGo is a cgo file with directives of every kind. cstringfree
 // reports each C.CString assigned and not followed by a defer;

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
-	"github.com/ffivet/ffivet/passes/ignore"
+	"github.com/ffivet/ffivet/model/suppress"
 )
 
 // The SARIF 2.1.0 log, with the parts of the format ffivet fills in. See
@@ -371,7 +371,7 @@ func toolVersion() string {
 // A suppressedFinding is a finding a directive silenced.
 type suppressedFinding struct {
 	finding
-	by []*ignore.Directive
+	by []*suppress.Directive
 }
 
 // suppressed returns the findings that //ffivet:ignore directives
@@ -380,9 +380,9 @@ func suppressed(graph *checker.Graph) []suppressedFinding {
 	type key struct{ posn, end, check, message string }
 	seen := make(map[key]bool)
 	var list []finding
-	by := make(map[key][]*ignore.Directive)
+	by := make(map[key][]*suppress.Directive)
 	for _, act := range sortedRoots(graph) {
-		res, ok := act.Result.(*ignore.Result)
+		res, ok := act.Result.(*suppress.Result)
 		if act.Err != nil || !ok {
 			continue
 		}

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
-	"github.com/ffivet/ffivet/passes/ignore"
+	"github.com/ffivet/ffivet/model/suppress"
 )
 
 // unusedIgnore names the findings of -unused-ignores in every output
@@ -38,14 +38,14 @@ func (d *driver) unusedIgnores(graph *checker.Graph) []finding {
 		known[a.Name] = true
 	}
 	type state struct {
-		dir       *ignore.Directive
+		dir       *suppress.Directive
 		pkg       *packages.Package
 		ran, used map[string]bool
 	}
 	var order []*state
 	byPosn := make(map[string]*state)
 	for _, act := range sortedRoots(graph) {
-		res, ok := act.Result.(*ignore.Result)
+		res, ok := act.Result.(*suppress.Result)
 		if act.Err != nil || !ok {
 			continue
 		}
@@ -72,18 +72,18 @@ func (d *driver) unusedIgnores(graph *checker.Graph) []finding {
 	for _, st := range order {
 		var msgs []string
 		if len(st.dir.Checks) == 0 {
-			msgs = append(msgs, "this "+ignore.Prefix+" names no check; name the checks it silences, or remove it")
+			msgs = append(msgs, "this "+suppress.Prefix+" names no check; name the checks it silences, or remove it")
 		}
 		for _, name := range st.dir.Checks {
 			switch {
 			case name == "":
 				// The check's own wrapper reports the malformed list.
 			case !known[name]:
-				msgs = append(msgs, fmt.Sprintf("%s names %s, which is not a check; run ffivet -list for their names", ignore.Prefix, name))
+				msgs = append(msgs, fmt.Sprintf("%s names %s, which is not a check; run ffivet -list for their names", suppress.Prefix, name))
 			case st.ran[name] && !st.used[name] && len(st.dir.Checks) == 1:
-				msgs = append(msgs, fmt.Sprintf("%s %s silences no finding; remove it", ignore.Prefix, name))
+				msgs = append(msgs, fmt.Sprintf("%s %s silences no finding; remove it", suppress.Prefix, name))
 			case st.ran[name] && !st.used[name]:
-				msgs = append(msgs, fmt.Sprintf("%s names %s, which reports nothing here; remove the name", ignore.Prefix, name))
+				msgs = append(msgs, fmt.Sprintf("%s names %s, which reports nothing here; remove the name", suppress.Prefix, name))
 			}
 		}
 		if len(msgs) == 0 {

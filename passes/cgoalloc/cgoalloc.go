@@ -10,7 +10,7 @@ import (
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/model"
-	"github.com/ffivet/ffivet/passes/internal/passdoc"
+	"github.com/ffivet/ffivet/model/checkdoc"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -21,7 +21,7 @@ var doc string
 // Analyzer is the cgoalloc check.
 var Analyzer = &analysis.Analyzer{
 	Name:     "cgoalloc",
-	Doc:      passdoc.Extract(doc, "cgoalloc"),
+	Doc:      checkdoc.Extract(doc, "cgoalloc"),
 	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgoalloc.md",
 	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,

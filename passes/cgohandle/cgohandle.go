@@ -8,7 +8,7 @@ import (
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/model"
-	"github.com/ffivet/ffivet/passes/internal/passdoc"
+	"github.com/ffivet/ffivet/model/checkdoc"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 	"modernc.org/cc/v4"
@@ -20,7 +20,7 @@ var doc string
 // Analyzer is the cgohandle check.
 var Analyzer = &analysis.Analyzer{
 	Name:     "cgohandle",
-	Doc:      passdoc.Extract(doc, "cgohandle"),
+	Doc:      checkdoc.Extract(doc, "cgohandle"),
 	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgohandle.md",
 	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/model"
-	"github.com/ffivet/ffivet/passes/internal/passdoc"
+	"github.com/ffivet/ffivet/model/checkdoc"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
@@ -20,7 +20,7 @@ var doc string
 // Analyzer is the cgopointer check.
 var Analyzer = &analysis.Analyzer{
 	Name:     "cgopointer",
-	Doc:      passdoc.Extract(doc, "cgopointer"),
+	Doc:      checkdoc.Extract(doc, "cgopointer"),
 	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgopointer.md",
 	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/model"
-	"github.com/ffivet/ffivet/passes/internal/passdoc"
+	"github.com/ffivet/ffivet/model/checkdoc"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -22,7 +22,7 @@ var doc string
 // Analyzer is the cgosig check.
 var Analyzer = &analysis.Analyzer{
 	Name:     "cgosig",
-	Doc:      passdoc.Extract(doc, "cgosig"),
+	Doc:      checkdoc.Extract(doc, "cgosig"),
 	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgosig.md",
 	Requires: []*analysis.Analyzer{model.Analyzer},
 	Run:      run,

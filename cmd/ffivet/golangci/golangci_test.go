@@ -12,8 +12,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/model/suppress"
 	"github.com/ffivet/ffivet/passes"
-	"github.com/ffivet/ffivet/passes/ignore"
 )
 
 func names(as []*analysis.Analyzer) string {
@@ -53,8 +53,8 @@ func TestAllChecks(t *testing.T) {
 		}
 		// The analyzers honour //ffivet:ignore.
 		for _, a := range got {
-			if !slices.Contains(a.Requires, ignore.Analyzer) {
-				t.Errorf("%s is not wrapped by package ignore", a.Name)
+			if !slices.Contains(a.Requires, suppress.Analyzer) {
+				t.Errorf("%s is not wrapped by package suppress", a.Name)
 			}
 		}
 	}

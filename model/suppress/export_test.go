@@ -1,3 +1,3 @@
-package ignore
+package suppress
 
 var ParseForTest = parse

@@ -1,4 +1,4 @@
-package ignore_test
+package suppress_test
 
 import (
 	"go/ast"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ffivet/ffivet/model/rawcgo"
-	"github.com/ffivet/ffivet/passes/ignore"
+	"github.com/ffivet/ffivet/model/suppress"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
@@ -75,11 +75,11 @@ var needsfind = &analysis.Analyzer{
 	},
 }
 
-var wrapped = ignore.WrapAll([]*analysis.Analyzer{findcall, needsfind})
+var wrapped = suppress.WrapAll([]*analysis.Analyzer{findcall, needsfind})
 
 func TestLineAndFunctionForms(t *testing.T) {
 	results := analysistest.Run(t, analysistest.TestData(), wrapped[0], "plain")
-	res := results[0].Result.(*ignore.Result)
+	res := results[0].Result.(*suppress.Result)
 	if res.Result == nil {
 		t.Errorf("the check's own result is missing")
 	}
@@ -140,8 +140,8 @@ func TestWrapAll(t *testing.T) {
 	if !slices.Contains(nf.Requires, fc) || slices.Contains(nf.Requires, findcall) {
 		t.Errorf("needsfind's wrapper requires %v, want the wrapped findcall instead of findcall", nf.Requires)
 	}
-	if !slices.Contains(fc.Requires, ignore.Analyzer) {
-		t.Errorf("the wrapper does not require ignore.Analyzer")
+	if !slices.Contains(fc.Requires, suppress.Analyzer) {
+		t.Errorf("the wrapper does not require suppress.Analyzer")
 	}
 	if err := analysis.Validate(wrapped); err != nil {
 		t.Errorf("Validate: %v", err)
@@ -170,7 +170,7 @@ func TestParse(t *testing.T) {
 		{"/*ffivet:ignore cgoalloc reason*/", "-", "", ""},
 		{"//lint:ignore SA1000 reason", "-", "", ""},
 	} {
-		d := ignore.ParseForTest(test.comment)
+		d := suppress.ParseForTest(test.comment)
 		if d == nil {
 			if test.checks != "-" {
 				t.Errorf("%q: not a directive", test.comment)

@@ -1,4 +1,4 @@
-package passdoc
+package checkdoc
 
 import "testing"
 

@@ -1,4 +1,4 @@
-// Package ignore lets users silence a finding they have judged wrong,
+// Package suppress lets users silence a finding they have judged wrong,
 // with a comment next to it that says why:
 //
 //	p := C.CString(s) //ffivet:ignore cgoalloc the callback frees p
@@ -24,4 +24,4 @@
 // The result of a wrapped analyzer, a [*Result], tells which directives
 // of the package suppressed a finding, so that a driver can report the
 // ones that no longer do.
-package ignore
+package suppress

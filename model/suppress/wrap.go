@@ -1,4 +1,4 @@
-package ignore
+package suppress
 
 import (
 	"fmt"

@@ -1,6 +1,6 @@
-// Package passdoc reads a check's documentation from its doc.go, so the
+// Package checkdoc reads a check's documentation from its doc.go, so the
 // text a user sees in -list, -help and the docs comes from one place.
-package passdoc
+package checkdoc
 
 import (
 	"fmt"
@@ -16,20 +16,20 @@ import (
 func Extract(docGo, name string) string {
 	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", docGo, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil || f.Doc == nil {
-		panic(fmt.Sprintf("passdoc: doc.go of %s has no package comment", name))
+		panic(fmt.Sprintf("checkdoc: doc.go of %s has no package comment", name))
 	}
 	text := f.Doc.Text()
 	heading := "# Analyzer " + name
 	_, rest, ok := strings.Cut(text, heading+"\n")
 	if !ok {
-		panic(fmt.Sprintf("passdoc: doc.go of %s has no %q section", name, heading))
+		panic(fmt.Sprintf("checkdoc: doc.go of %s has no %q section", name, heading))
 	}
 	if i := strings.Index(rest, "\n# "); i >= 0 {
 		rest = rest[:i]
 	}
 	rest = strings.TrimSpace(rest)
 	if !strings.HasPrefix(rest, name+": ") {
-		panic(fmt.Sprintf("passdoc: the %q section must start with %q", heading, name+": "))
+		panic(fmt.Sprintf("checkdoc: the %q section must start with %q", heading, name+": "))
 	}
 	return rest
 }
