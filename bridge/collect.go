@@ -60,6 +60,15 @@ func (p *Package) collectDecl(u *Unit, d *cc.Declaration) {
 	if d == nil {
 		return
 	}
+	typedef, next := false, ""
+	for ds := d.DeclarationSpecifiers; ds != nil; ds = ds.DeclarationSpecifiers {
+		if sc := ds.StorageClassSpecifier; sc != nil && sc.Case == cc.StorageClassSpecifierTypedef {
+			typedef = true
+		}
+		if ts := ds.TypeSpecifier; ts != nil && ts.Case == cc.TypeSpecifierTypeName {
+			next = ts.Token.SrcStr()
+		}
+	}
 	for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
 		id := l.InitDeclarator
 		if id == nil || id.Declarator == nil {
@@ -71,6 +80,9 @@ func (p *Package) collectDecl(u *Unit, d *cc.Declaration) {
 			continue
 		}
 		t := dd.Type()
+		if typedef {
+			p.linkTypedef(name, dd, next)
+		}
 		switch {
 		case dd.IsTypename():
 			if _, ok := p.Types[name]; !ok {
@@ -85,6 +97,23 @@ func (p *Package) collectDecl(u *Unit, d *cc.Declaration) {
 		}
 	}
 	p.collectTags(d.DeclarationSpecifiers)
+}
+
+// linkTypedef records what typedef name dd is defined as (see
+// typedefLinks). Only a plain name continues the chain: typedef T *P or
+// typedef T A[4] is a new type.
+func (p *Package) linkTypedef(name string, dd *cc.Declarator, next string) {
+	if p.typedefs == nil {
+		p.typedefs = map[string]typedefLink{}
+	}
+	if _, seen := p.typedefs[name]; seen {
+		return
+	}
+	link := typedefLink{file: dd.Position().Filename}
+	if dd.Pointer == nil && dd.DirectDeclarator != nil && dd.DirectDeclarator.Case == cc.DirectDeclaratorIdent {
+		link.next = next
+	}
+	p.typedefs[name] = link
 }
 
 // collectTags records struct, union and enum tags declared in specifiers.

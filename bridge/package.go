@@ -32,6 +32,7 @@ type Package struct {
 	Warnings []Warning
 
 	summaries map[string]*Summary
+	typedefs  map[string]typedefLink // see typedefLinks
 	knowledge *Knowledge
 }
 

@@ -3,7 +3,6 @@ package bridge
 import (
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"modernc.org/cc/v4"
 )
@@ -164,69 +163,12 @@ func (p *Package) localIncludeDirs() []string {
 	return localDirs(p.Dir, p.Flags.IncludeDirs)
 }
 
-// typedefLinkCache memoizes typedefLinks per package: walking every
-// declaration of a large unit is not free, and layouts are asked for many
-// times per package. Packages are cached by the translator for the life
-// of the process, so the map only grows as they do.
-var typedefLinkCache sync.Map // *Package -> map[string]typedefLink
-
 // typedefLinks maps each file-scope typedef name to the typedef name it
 // is defined as, if any, so that a chain such as my_u64 -> uint64_t ->
 // __uint64_t can be followed to a name whose size is known on every
-// target. cc/v4's types keep only the outermost name.
-func (p *Package) typedefLinks() map[string]typedefLink {
-	if v, ok := typedefLinkCache.Load(p); ok {
-		return v.(map[string]typedefLink)
-	}
-	links := map[string]typedefLink{}
-	for _, u := range p.Units {
-		if u.AST == nil {
-			continue
-		}
-		for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
-			ed := tu.ExternalDeclaration
-			if ed == nil || ed.Case != cc.ExternalDeclarationDecl || ed.Declaration == nil {
-				continue
-			}
-			d := ed.Declaration
-			typedef, next := false, ""
-			for ds := d.DeclarationSpecifiers; ds != nil; ds = ds.DeclarationSpecifiers {
-				if sc := ds.StorageClassSpecifier; sc != nil && sc.Case == cc.StorageClassSpecifierTypedef {
-					typedef = true
-				}
-				if ts := ds.TypeSpecifier; ts != nil && ts.Case == cc.TypeSpecifierTypeName {
-					next = ts.Token.SrcStr()
-				}
-			}
-			if !typedef {
-				continue
-			}
-			for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
-				id := l.InitDeclarator
-				if id == nil || id.Declarator == nil {
-					continue
-				}
-				dd := id.Declarator
-				name := dd.Name()
-				if name == "" {
-					continue
-				}
-				if _, seen := links[name]; seen {
-					continue
-				}
-				link := typedefLink{file: dd.Position().Filename}
-				// Only a plain name continues the chain: typedef T *P or
-				// typedef T A[4] is a new type.
-				if dd.Pointer == nil && dd.DirectDeclarator != nil && dd.DirectDeclarator.Case == cc.DirectDeclaratorIdent {
-					link.next = next
-				}
-				links[name] = link
-			}
-		}
-	}
-	v, _ := typedefLinkCache.LoadOrStore(p, links)
-	return v.(map[string]typedefLink)
-}
+// target. cc/v4's types keep only the outermost name. collectDecl fills
+// it while it walks the declarations anyway.
+func (p *Package) typedefLinks() map[string]typedefLink { return p.typedefs }
 
 // isLocal reports whether a C position lies in the package's own files,
 // whose definitions are the same on every target up to the preprocessor
