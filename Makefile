@@ -23,7 +23,7 @@ unit:
 
 # The bridge's caches are shared between goroutines.
 race:
-	$(GO) test -count=1 -race ./bridge/ ./model/... ./passes/
+	$(GO) test -count=1 -race ./bridge/ ./model/... ./internal/... ./passes/...
 
 # Brief runs of each fuzz target; the seeds also run as plain tests.
 fuzz:

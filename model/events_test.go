@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/model"
-	"github.com/ffivet/ffivet/model/rawcgo"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 )

@@ -9,7 +9,7 @@ package passes
 import (
 	"slices"
 
-	"github.com/ffivet/ffivet/model/suppress"
+	"github.com/ffivet/ffivet/internal/suppress"
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
 	"github.com/ffivet/ffivet/passes/cgohandle"

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
-	"github.com/ffivet/ffivet/model/suppress"
+	"github.com/ffivet/ffivet/internal/suppress"
 	"github.com/ffivet/ffivet/passes"
 )
 

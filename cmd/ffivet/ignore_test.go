@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ffivet/ffivet/model/suppress"
+	"github.com/ffivet/ffivet/internal/suppress"
 )
 
 // wrappedTestAnalyzers are the test checks as passes.All gives the real

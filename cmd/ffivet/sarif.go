@@ -15,7 +15,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
-	"github.com/ffivet/ffivet/model/suppress"
+	"github.com/ffivet/ffivet/internal/suppress"
 )
 
 // The SARIF 2.1.0 log, with the parts of the format ffivet fills in. See

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
-	"github.com/ffivet/ffivet/model/suppress"
+	"github.com/ffivet/ffivet/internal/suppress"
 )
 
 // unusedIgnore names the findings of -unused-ignores in every output

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ffivet/ffivet/model/rawcgo"
+	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"golang.org/x/tools/go/analysis/analysistest"
 )

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/ffivet/ffivet/model/rawcgo"
+	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"

@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkdoc"
 	"github.com/ffivet/ffivet/model"
-	"github.com/ffivet/ffivet/model/checkdoc"
 	"golang.org/x/tools/go/analysis"
 )
 

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ffivet/ffivet/model/rawcgo"
+	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/passes/cgosig"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ffivet/ffivet/model/rawcgo"
-	"github.com/ffivet/ffivet/model/suppress"
+	"github.com/ffivet/ffivet/internal/rawcgo"
+	"github.com/ffivet/ffivet/internal/suppress"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 )

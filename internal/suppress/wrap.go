@@ -33,12 +33,6 @@ type Suppressed struct {
 	By         []*Directive
 }
 
-// Wrap returns an analyzer that runs a and drops the findings that
-// //ffivet:ignore directives cover. It is WrapAll for a single check.
-func Wrap(a *analysis.Analyzer) *analysis.Analyzer {
-	return WrapAll([]*analysis.Analyzer{a})[0]
-}
-
 // WrapAll returns, for each check, an analyzer like it whose findings
 // are filtered by the //ffivet:ignore directives that name it, and which
 // reports malformed directives that name it. The wrapper has the check's
