@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
 	"os"
@@ -29,10 +28,6 @@ const (
 func (s Status) String() string {
 	return [...]string{"live", "freed", "transferred", "escaped", "null", "returned"}[s]
 }
-
-// SuccessNilError is the success test of Go helpers returning (T, error):
-// the owned result exists only when the error is nil.
-const SuccessNilError bridge.SuccessTest = 100
 
 // A FindingKind classifies what the engine found about an Object.
 type FindingKind uint8
@@ -1303,6 +1298,16 @@ func noReturn(c *ssa.CallCommon) bool {
 // refine applies what a branch condition says about the object. It
 // returns false when the branch cannot be taken with this state.
 func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
+	// The success test of an out-parameter allocation, or err != nil
+	// from a Go helper whose owned result is nil whenever its error is
+	// not: on the failure branch there is nothing to release.
+	if r.obj.Guard != nil && s.st == Live {
+		isGuard := func(v ssa.Value) bool { return stripConversions(v) == r.obj.Guard }
+		if BranchSays(cond.Cond, taken, isGuard, r.obj.Success) == bridge.SaysFailure {
+			s.st = Null
+			return true
+		}
+	}
 	bin, ok := cond.Cond.(*ssa.BinOp)
 	if !ok {
 		return true
@@ -1324,117 +1329,10 @@ func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
 		}
 		return true
 	}
-	// err != nil from a helper whose owned result is nil whenever its
-	// error is not.
-	if r.obj.Guard != nil && r.obj.Success == SuccessNilError && isNil(y) && sameValue(x, r.obj.Guard) && (bin.Op == token.EQL || bin.Op == token.NEQ) {
-		if (bin.Op == token.NEQ) == taken && s.st == Live {
-			s.st = Null
-		}
-		return true
-	}
-	// The success test of an out-parameter allocation.
-	if r.obj.Guard != nil && s.st == Live {
-		if failed, known := guardFails(r.obj, bin, taken); known && failed {
-			s.st = Null
-		}
-	}
 	return true
 }
 
 func isNil(v ssa.Value) bool {
 	c, ok := v.(*ssa.Const)
 	return ok && c.IsNil()
-}
-
-// guardFails evaluates a comparison of an allocation's guard (the call
-// result) against a constant.
-func guardFails(o *Object, bin *ssa.BinOp, taken bool) (failed, known bool) {
-	x, y, op := bin.X, bin.Y, bin.Op
-	if _, ok := x.(*ssa.Const); ok {
-		x, y = y, x
-		op = flip(op)
-	}
-	if !sameValue(x, o.Guard) {
-		return false, false
-	}
-	c, ok := y.(*ssa.Const)
-	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
-		return false, false
-	}
-	k, ok := constant.Int64Val(c.Value)
-	if !ok {
-		return false, false
-	}
-	// Does the condition (as taken or not) imply failure?
-	holds := func(v int64) bool {
-		switch op {
-		case token.EQL:
-			return v == k
-		case token.NEQ:
-			return v != k
-		case token.LSS:
-			return v < k
-		case token.LEQ:
-			return v <= k
-		case token.GTR:
-			return v > k
-		case token.GEQ:
-			return v >= k
-		}
-		return false
-	}
-	// The branch implies failure when every value satisfying the branch
-	// condition is a failure value. Check on a few representatives.
-	var success []int64
-	switch o.Success {
-	case bridge.SuccessZero:
-		success = []int64{0}
-	case bridge.SuccessNonNeg:
-		success = []int64{0, 1, 1 << 20}
-	case bridge.SuccessNotMinus1:
-		success = []int64{0, 1, -2}
-	default:
-		return false, false
-	}
-	for _, v := range success {
-		if holds(v) == taken {
-			return false, true
-		}
-	}
-	return true, true
-}
-
-// FlipComparison returns the operator that compares the same operands
-// swapped: x < y is y > x.
-func FlipComparison(op token.Token) token.Token { return flip(op) }
-
-func flip(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.GTR:
-		return token.LSS
-	case token.LEQ:
-		return token.GEQ
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
-}
-
-// sameValue reports whether v is g, possibly through conversions.
-func sameValue(v, g ssa.Value) bool {
-	for {
-		if v == g {
-			return true
-		}
-		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
-		default:
-			return false
-		}
-	}
 }
