@@ -225,21 +225,33 @@ func (s SuccessTest) Branch(op token.Token, k constant.Value, taken, unsigned bo
 // negateComparison returns the comparison that holds exactly when op
 // does not, or token.ILLEGAL for anything but a comparison.
 func negateComparison(op token.Token) token.Token {
+	negated, _ := comparison(op)
+	return negated
+}
+
+// SwapComparison returns the comparison of the same operands swapped
+// (x < y is y > x), or token.ILLEGAL for anything but a comparison.
+func SwapComparison(op token.Token) token.Token {
+	_, swapped := comparison(op)
+	return swapped
+}
+
+func comparison(op token.Token) (negated, swapped token.Token) {
 	switch op {
 	case token.EQL:
-		return token.NEQ
+		return token.NEQ, token.EQL
 	case token.NEQ:
-		return token.EQL
+		return token.EQL, token.NEQ
 	case token.LSS:
-		return token.GEQ
-	case token.GEQ:
-		return token.LSS
-	case token.GTR:
-		return token.LEQ
+		return token.GEQ, token.GTR
 	case token.LEQ:
-		return token.GTR
+		return token.GTR, token.GEQ
+	case token.GTR:
+		return token.LEQ, token.LSS
+	case token.GEQ:
+		return token.LSS, token.LEQ
 	}
-	return token.ILLEGAL
+	return token.ILLEGAL, token.ILLEGAL
 }
 
 // A Source says where a summary came from.

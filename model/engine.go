@@ -346,29 +346,25 @@ func (f *Function) Track(obj *Object) *Trace {
 	return t
 }
 
-type workItem struct {
-	b   *ssa.BasicBlock
-	idx int // first instruction to run
-	s   *state
-}
+func (s *state) registers() map[ssa.Value]bool { return s.regs }
 
+// explore follows the object from where it comes into being.
 func (r *run) explore() {
-	var start workItem
 	s := &state{regs: map[ssa.Value]bool{}, cells: map[ssa.Value]bool{}, bound: map[ssa.Value][]effect{}}
+	b, idx := r.m.Fn.Blocks[0], 0
 	switch r.obj.Kind {
 	case FromParam:
 		s.regs[r.obj.Value] = true
-		start = workItem{r.m.Fn.Blocks[0], 0, s}
 	case FromFreeVar:
 		s.cells[r.obj.Cell] = true
-		start = workItem{r.m.Fn.Blocks[0], 0, s}
 	default:
-		b := r.obj.Site.Block()
-		idx := indexOf(b, r.obj.Site)
+		b = r.obj.Site.Block()
+		idx = indexOf(b, r.obj.Site)
 		if idx < 0 {
 			r.gaveUp = true
 			return
 		}
+		idx++
 		if r.obj.Value != nil {
 			s.regs[r.obj.Value] = true
 		}
@@ -376,146 +372,60 @@ func (r *run) explore() {
 			s.cells[r.obj.Cell] = true
 		}
 		s.defers = r.m.earlierClosureDefers(r.obj.Site)
-		start = workItem{b, idx + 1, s}
 	}
-	visited := map[string]bool{}
-	work := []workItem{start}
-	steps := 0
-	for len(work) > 0 {
-		it := work[len(work)-1]
-		work = work[:len(work)-1]
-		if it.idx == 0 {
-			k := fmt.Sprintf("%d#%s", it.b.Index, it.s.key())
-			if visited[k] {
-				continue
-			}
-			visited[k] = true
-		}
-		if steps++; steps > maxStates {
-			r.gaveUp = true
-			return
-		}
-		succ := r.block(it)
-		work = append(work, succ...)
+	if !explore[*state](r, b, idx, s, &budget{max: maxStates}) {
+		r.gaveUp = true
 	}
 }
 
-func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
-	for i, in := range b.Instrs {
-		if in == instr {
-			return i
-		}
-	}
-	return -1
-}
-
-// block runs the instructions of it.b from it.idx and returns the
-// successor work items.
-func (r *run) block(it workItem) []workItem {
-	s := it.s
-	b := it.b
+// step runs one instruction of a path for the explorer.
+func (r *run) step(s *state, instr ssa.Instruction) (forks []*state, end bool) {
+	b := instr.Block()
 	r.cur = b
-	for i := it.idx; i < len(b.Instrs); i++ {
-		instr := b.Instrs[i]
-		before := s.st
-		if _, ok := instr.(*ssa.Phi); ok {
-			continue // evaluated on the incoming edge
-		}
-		if instr == r.obj.Site && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
-			// The allocation runs again: a loop.
-			if !r.reallocate(s, instr) {
-				return nil
-			}
-			continue
-		}
-		if traceFn != "" && r.m.Fn.Name() == traceFn {
-			fmt.Fprintf(os.Stderr, "trace %s obj@%d: %-60s st=%s regs=%d cells=%d\n", r.m.Fn.Name(), r.obj.Pos, instr, s.st, len(s.regs), len(s.cells))
-		}
-		ok := r.step(s, instr)
-		if before == Live && (s.st == Escaped || s.st == Transferred) {
-			r.resolve(b)
-		}
-		if !ok {
-			return nil
-		}
-		if s.st == Escaped || s.st == Null {
-			r.escaped = r.escaped || s.st == Escaped
-			r.exits = append(r.exits, exitRecord{st: s.st})
-			return nil
-		}
+	if instr == r.obj.Site && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
+		// The allocation runs again: a loop.
+		r.reallocate(s, instr)
+		return nil, false
 	}
-	// Successors.
-	last := b.Instrs[len(b.Instrs)-1]
-	switch last := last.(type) {
-	case *ssa.If:
-		var out []workItem
-		for si, succ := range b.Succs {
-			ns := s.clone()
-			if !r.refine(ns, last, si == 0) {
-				continue
-			}
-			if ns.st == Null {
-				r.exits = append(r.exits, exitRecord{st: Null})
-				continue
-			}
-			r.phis(ns, b, succ)
-			out = append(out, workItem{succ, 0, ns})
-		}
-		return out
-	case *ssa.Return, *ssa.Panic:
-		return nil
+	if traceFn != "" && r.m.Fn.Name() == traceFn {
+		fmt.Fprintf(os.Stderr, "trace %s obj@%d: %-60s st=%s regs=%d cells=%d\n", r.m.Fn.Name(), r.obj.Pos, instr, s.st, len(s.regs), len(s.cells))
 	}
-	var out []workItem
-	for i, succ := range b.Succs {
-		ns := s
-		if i < len(b.Succs)-1 {
-			ns = s.clone()
-		}
-		r.phis(ns, b, succ)
-		out = append(out, workItem{succ, 0, ns})
+	before := s.st
+	goesOn := r.exec(s, instr)
+	if before == Live && (s.st == Escaped || s.st == Transferred) {
+		r.resolve(b)
 	}
-	return out
+	if !goesOn {
+		return nil, true
+	}
+	if s.st == Escaped || s.st == Null {
+		r.escaped = r.escaped || s.st == Escaped
+		r.exits = append(r.exits, exitRecord{st: s.st})
+		return nil, true
+	}
+	return nil, false
 }
 
-// phis evaluates succ's phi nodes for the edge from pred.
-func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) { edgePhis(s.regs, pred, succ) }
-
-// edgePhis updates the set of registers holding a tracked value for the
-// edge from pred to succ: each phi of succ holds it when its incoming
-// value on that edge does. All phis are evaluated before any is updated,
-// as their parallel-assignment semantics require.
-func edgePhis(regs map[ssa.Value]bool, pred, succ *ssa.BasicBlock) {
-	idx := -1
-	for i, p := range succ.Preds {
-		if p == pred {
-			idx = i
-			break
-		}
+// edge applies what the branch taken says about the object.
+func (r *run) edge(s *state, from *ssa.BasicBlock, succ int) bool {
+	cond, ok := from.Instrs[len(from.Instrs)-1].(*ssa.If)
+	if !ok {
+		return true
 	}
-	if idx < 0 {
-		return
+	if !r.refine(s, cond, succ == 0) {
+		return false
 	}
-	set := map[ssa.Value]bool{}
-	for _, instr := range succ.Instrs {
-		phi, ok := instr.(*ssa.Phi)
-		if !ok {
-			break
-		}
-		set[phi] = idx < len(phi.Edges) && regs[phi.Edges[idx]]
+	if s.st == Null {
+		r.exits = append(r.exits, exitRecord{st: Null})
+		return false
 	}
-	for v, a := range set {
-		if a {
-			regs[v] = true
-		} else {
-			delete(regs, v)
-		}
-	}
+	return true
 }
 
 // reallocate handles the allocation site running again while the object
 // may still be live: the previous object is lost unless something still
 // holds it.
-func (r *run) reallocate(s *state, site ssa.Instruction) bool {
+func (r *run) reallocate(s *state, site ssa.Instruction) {
 	if s.st == Live && !r.deferredFree(s) && r.overwrites(s) {
 		r.find(&Finding{Kind: LeakLoop, Obj: r.obj, Pos: r.obj.Pos, Other: r.loopPos(site.Pos())})
 	}
@@ -530,7 +440,6 @@ func (r *run) reallocate(s *state, site ssa.Instruction) bool {
 	if r.obj.Cell != nil {
 		s.cells[r.obj.Cell] = true
 	}
-	return true
 }
 
 func (r *run) resolve(b *ssa.BasicBlock) {
@@ -700,8 +609,8 @@ func (r *run) escape(s *state) {
 	}
 }
 
-// step runs one instruction. It returns false when the path ends.
-func (r *run) step(s *state, instr ssa.Instruction) bool {
+// exec runs one instruction. It returns false when the path ends.
+func (r *run) exec(s *state, instr ssa.Instruction) bool {
 	if ev := r.m.events[instr]; ev != nil {
 		r.event(s, ev)
 		return true
@@ -723,7 +632,7 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 	case *ssa.RunDefers:
 		for i := len(s.defers) - 1; i >= 0; i-- {
 			d := s.defers[i]
-			if d.viaCell != nil && !s.cells[d.viaCell] {
+			if !receivesAtExit(d.viaCell, s.cells) {
 				continue
 			}
 			r.apply(s, d, true)
@@ -749,7 +658,7 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 		if s.st == Live && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
 			pos := in.Pos()
 			if pos == token.NoPos {
-				pos = r.funcEnd()
+				pos = funcEnd(r.m.Fn)
 			}
 			if r.obj.Value != nil && r.inlineOnly() && s.borrowedBy != "" {
 				r.find(&Finding{Kind: LeakInline, Obj: r.obj, Pos: r.obj.Pos, Callee: s.borrowedBy})
@@ -806,18 +715,18 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 	return true
 }
 
-func (r *run) funcEnd() token.Pos {
-	if syn := r.m.Fn.Syntax(); syn != nil {
-		switch syn := syn.(type) {
-		case *ast.FuncDecl:
-			if syn.Body != nil {
-				return syn.Body.Rbrace
-			}
-		case *ast.FuncLit:
+// funcEnd is the closing brace of fn, where a path that falls off its
+// end returns.
+func funcEnd(fn *ssa.Function) token.Pos {
+	switch syn := fn.Syntax().(type) {
+	case *ast.FuncDecl:
+		if syn.Body != nil {
 			return syn.Body.Rbrace
 		}
+	case *ast.FuncLit:
+		return syn.Body.Rbrace
 	}
-	return r.m.Fn.Pos()
+	return fn.Pos()
 }
 
 // inlineOnly reports whether the allocation's value is never bound to a
@@ -937,27 +846,17 @@ func (r *run) value(s *state, v ssa.Value) {
 		return // the object itself (an extract of the allocating call's tuple)
 	}
 	alias := false
-	switch in := v.(type) {
-	case *ssa.Convert:
-		alias = r.alias(s, in.X)
-		if alias && isUintptr(in.Type()) {
+	if x, ok := conversionOperand(v); ok {
+		alias = r.alias(s, x)
+		if alias && isUintptr(v.Type()) && !convertsBack(v) {
 			// Laundered through uintptr: the model cannot follow
 			// arithmetic on it.
-			if !convertsBack(in) {
-				r.escape(s)
-				return
-			}
+			r.escape(s)
+			return
 		}
-	case *ssa.ChangeType:
-		alias = r.alias(s, in.X)
-	case *ssa.MultiConvert:
-		alias = r.alias(s, in.X)
-	case *ssa.ChangeInterface:
-		alias = r.alias(s, in.X)
-	case *ssa.MakeInterface:
-		alias = r.alias(s, in.X)
-	case *ssa.TypeAssert:
-		alias = r.alias(s, in.X)
+	}
+	switch in := v.(type) {
+	case *ssa.Convert, *ssa.ChangeType, *ssa.MultiConvert, *ssa.ChangeInterface, *ssa.MakeInterface, *ssa.TypeAssert:
 	case *ssa.UnOp:
 		if in.Op == token.MUL {
 			if s.cells[in.X] {

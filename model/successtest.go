@@ -29,7 +29,7 @@ func BranchSays(cond ssa.Value, taken bool, isResult func(ssa.Value) bool, test 
 	}
 	x, y, op := b.X, b.Y, b.Op
 	if !isResult(x) {
-		x, y, op = y, x, flip(op)
+		x, y, op = y, x, bridge.SwapComparison(op)
 	}
 	k, ok := y.(*ssa.Const)
 	if !ok || !isResult(x) {
@@ -38,20 +38,4 @@ func BranchSays(cond ssa.Value, taken bool, isResult func(ssa.Value) bool, test 
 	basic, ok := x.Type().Underlying().(*types.Basic)
 	unsigned := ok && basic.Info()&types.IsUnsigned != 0
 	return test.Branch(op, k.Value, taken, unsigned)
-}
-
-// flip returns the operator that compares the same operands swapped:
-// x < y is y > x.
-func flip(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.GTR:
-		return token.LSS
-	case token.LEQ:
-		return token.GEQ
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
 }
