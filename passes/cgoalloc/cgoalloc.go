@@ -145,7 +145,7 @@ func (c *checker) inlineAllocs(f *model.Function, ev *model.Event) {
 }
 
 // notOwned reports frees of memory this code does not own: Go memory,
-// and memory a C function returned borrowed. Only definite provenance
+// and memory a C function returned borrowed. Only a definite origin
 // counts.
 func (c *checker) notOwned(f *model.Function, mem *model.Memory, ev *model.Event) {
 	if ev.AtExit && ev.DeferredValue != nil && ev.DeferInstr == nil {
