@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -192,30 +193,124 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 	return sum
 }
 
-// errIndex finds an error result that is nil on every return whose
-// result idx is not a nil constant, and non-nil only where result idx is
-// nil: the (p, err) convention. It returns -1 if there is none.
+// errIndex finds an error result that is nil whenever result idx is
+// not a nil constant: the (p, err) convention, under which err != nil
+// means there is no p to release. Each return is read on every way to
+// it: through the phis of its block, pairwise by incoming edge, and
+// through the result variables a function with deferred calls or named
+// results stores before returning, pairwise by the block that stores
+// them. It returns -1 if there is no such result, or when some return's
+// results cannot be paired.
 func errIndex(fn *ssa.Function, idx int) int {
 	res := fn.Signature.Results()
 	for e := 0; e < res.Len(); e++ {
 		if e == idx || !types.Identical(res.At(e).Type(), types.Universe.Lookup("error").Type()) {
 			continue
 		}
-		ok := true
-		for _, b := range fn.Blocks {
-			ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-			if !isRet || len(ret.Results) != res.Len() {
-				continue
-			}
-			if !isNil(ret.Results[e]) && !isNil(ret.Results[idx]) {
-				ok = false
-			}
-		}
-		if ok {
+		if errMeansNoResult(fn, idx, e) {
 			return e
 		}
 	}
 	return -1
+}
+
+func errMeansNoResult(fn *ssa.Function, idx, e int) bool {
+	for _, b := range fn.Blocks {
+		ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !isRet || len(ret.Results) <= max(idx, e) {
+			continue
+		}
+		pairs, ok := returnedPairs(ret, ret.Results[idx], ret.Results[e])
+		if !ok {
+			return false
+		}
+		for _, p := range pairs {
+			if !isNil(p[0]) && !isNil(p[1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// returnedPairs returns the pairs of values a return hands out as v and
+// w on each way to it.
+func returnedPairs(ret *ssa.Return, v, w ssa.Value) (pairs [][2]ssa.Value, ok bool) {
+	vs, ws := resultSlot(v), resultSlot(w)
+	switch {
+	case vs != nil && ws != nil:
+		return slotPairs(vs, ws)
+	case vs != nil || ws != nil:
+		return nil, false
+	}
+	b := ret.Block()
+	vp, _ := v.(*ssa.Phi)
+	wp, _ := w.(*ssa.Phi)
+	if vp == nil && wp == nil || vp != nil && vp.Block() != b || wp != nil && wp.Block() != b {
+		return [][2]ssa.Value{{v, w}}, vp == nil && wp == nil
+	}
+	for i := range b.Preds {
+		pair := [2]ssa.Value{v, w}
+		if vp != nil {
+			pair[0] = vp.Edges[i]
+		}
+		if wp != nil {
+			pair[1] = wp.Edges[i]
+		}
+		pairs = append(pairs, pair)
+	}
+	return pairs, true
+}
+
+// resultSlot returns the variable v is loaded from, when v is a load of
+// a local variable.
+func resultSlot(v ssa.Value) *ssa.Alloc {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		a, _ := u.X.(*ssa.Alloc)
+		return a
+	}
+	return nil
+}
+
+// slotPairs pairs the values stored into two variables by the same
+// block, the last store of each: a return statement stores all its
+// results together. A variable stored anywhere else (its address taken,
+// or assigned alone) cannot be paired.
+func slotPairs(vs, ws *ssa.Alloc) ([][2]ssa.Value, bool) {
+	last := func(a *ssa.Alloc) (map[*ssa.BasicBlock]ssa.Value, bool) {
+		out := map[*ssa.BasicBlock]ssa.Value{}
+		at := map[*ssa.BasicBlock]*ssa.Store{}
+		for _, ref := range *a.Referrers() {
+			switch r := ref.(type) {
+			case *ssa.Store:
+				if r.Addr != a {
+					return nil, false
+				}
+				if prev, ok := at[r.Block()]; !ok || indexOf(r.Block(), prev) < indexOf(r.Block(), r) {
+					at[r.Block()] = r
+					out[r.Block()] = r.Val
+				}
+			case *ssa.UnOp, *ssa.DebugRef:
+			default:
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	vals, ok1 := last(vs)
+	errs, ok2 := last(ws)
+	if !ok1 || !ok2 || len(vals) != len(errs) {
+		return nil, false
+	}
+	var pairs [][2]ssa.Value
+	for b, v := range vals {
+		w, ok := errs[b]
+		if !ok {
+			return nil, false
+		}
+		pairs = append(pairs, [2]ssa.Value{v, w})
+	}
+	return pairs, true
 }
 
 // paramEffect explores an incoming value and summarizes its fate.
