@@ -294,7 +294,6 @@ func (s *summarizer) summarizeFunc(name string) (sum *Summary, entry entryErrno)
 			s.pin(name, "its variables did not settle")
 			return s.sums[name], entry
 		}
-		fs.reset()
 		fs.walkBody()
 		if fs.abandon != "" {
 			s.pin(name, fs.abandon)

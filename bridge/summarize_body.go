@@ -13,22 +13,31 @@ const (
 	escOut              // returned or stored where it outlives the call
 )
 
-// fnState is the analysis of one body.
+// fnState is the analysis of one body: what holds across the walks of
+// the body, and the walk under way. The body is walked again until what
+// its variables may point to settles; each walk starts from a new walk
+// value, so no fact of an earlier walk leaks into the summary.
 type fnState struct {
-	// outSuccess is the success test of the callee whose out-parameter
-	// this function forwards, so the forwarding function inherits it.
-	outSuccess SuccessTest
-	s          *summarizer
-	f          *Func
-	params     map[*cc.Declarator]int
-	isPtr      []bool
-	locals     map[*cc.Declarator]bool
-	vars       map[*cc.Declarator]oset
+	s      *summarizer
+	f      *Func
+	params map[*cc.Declarator]int
+	isPtr  []bool
+	locals map[*cc.Declarator]bool
+	// vars is what each variable may point to, grown by every walk.
+	vars map[*cc.Declarator]oset
+	// abandon, when set, says why the body cannot be summarized.
+	abandon string
 
+	*walk
+}
+
+// A walk is one pass over a body: the facts it gathers and where it is.
+type walk struct {
+	// varsChanged says that the walk added to fnState.vars, so the
+	// body must be walked again.
 	varsChanged bool
-	abandon     string
 
-	// Facts gathered by one walk.
+	// Facts gathered by the walk.
 	effects    []Effect
 	mayFree    []bool
 	deallocs   map[int]string // family freed, "" after a conflict
@@ -38,6 +47,9 @@ type fnState struct {
 	heapStores map[cc.Node][]int // allocation site -> parameters stored in it
 	escape     map[cc.Node]int
 	outStores  map[int]string // parameter -> family of owned memory stored through it, "" after a conflict
+	// outSuccess is the success test of the callee whose out-parameter
+	// this function forwards, so the forwarding function inherits it.
+	outSuccess SuccessTest
 	events     []errnoEvent
 	callsGo    map[string]bool
 	wroteErrno bool
@@ -45,7 +57,7 @@ type fnState struct {
 	errnoUnk   bool
 	unsureFlow bool
 
-	// Walk state.
+	// Where the walk is.
 	cond        int  // > 0 inside a conditionally evaluated operand
 	defFrees    pset // parameters freed by the expression being evaluated
 	defNoReturn bool // the expression calls a function that does not return
@@ -84,32 +96,27 @@ func newFnState(s *summarizer, f *Func) *fnState {
 	return fs
 }
 
-func (fs *fnState) reset() {
-	n := len(fs.isPtr)
-	fs.varsChanged = false
-	fs.effects = make([]Effect, n)
-	fs.mayFree = make([]bool, n)
-	fs.deallocs = map[int]string{}
-	fs.deallocOf = map[string]*Allocator{}
-	fs.returns = nil
-	fs.retOrigins = nil
-	fs.heapStores = map[cc.Node][]int{}
-	fs.escape = map[cc.Node]int{}
-	fs.outStores = map[int]string{}
-	fs.events = nil
-	fs.callsGo = map[string]bool{}
-	fs.wroteErrno, fs.errnoYes, fs.errnoUnk = false, false, false
-	fs.unsureFlow = false
-	fs.cond = 0
-	fs.defFrees, fs.defNoReturn = 0, false
-	fs.arms = nil
-	fs.gotos = map[string]pset{}
-	fs.labels = map[string]bool{}
-	fs.switches = map[*cc.SelectionStatement]pset{}
-	fs.breaks = nil
+// newWalk returns the state of a walk that has not started, for a body
+// with n parameters.
+func newWalk(n int) *walk {
+	return &walk{
+		effects:    make([]Effect, n),
+		mayFree:    make([]bool, n),
+		deallocs:   map[int]string{},
+		deallocOf:  map[string]*Allocator{},
+		heapStores: map[cc.Node][]int{},
+		escape:     map[cc.Node]int{},
+		outStores:  map[int]string{},
+		callsGo:    map[string]bool{},
+		gotos:      map[string]pset{},
+		labels:     map[string]bool{},
+		switches:   map[*cc.SelectionStatement]pset{},
+	}
 }
 
+// walkBody walks the body once, from a new walk.
 func (fs *fnState) walkBody() {
+	fs.walk = newWalk(len(fs.isPtr))
 	end := fs.compound(fs.f.Def.CompoundStatement, flow{live: true})
 	if end.live {
 		fs.returns = append(fs.returns, end.must)
