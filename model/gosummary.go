@@ -19,8 +19,19 @@ type GoSummary struct {
 	// FreeVars holds the effect on the content of each captured
 	// variable, for closures.
 	FreeVars []bridge.Effect
+	// Fields holds the effect on the content of the pointer fields of
+	// the structs that parameters point to (a Free method releasing a C
+	// field of its receiver). A field not listed is unknown.
+	Fields []FieldEffect
 	// Owned is set when a result is C memory the caller must release.
 	Owned *OwnedResult
+}
+
+// A FieldEffect is the effect on the content of field Field of the
+// struct parameter Param points to.
+type FieldEffect struct {
+	Param, Field int
+	Effect       bridge.Effect
 }
 
 // An OwnedResult describes a result that carries ownership of C memory.
@@ -46,6 +57,9 @@ func (s *GoSummary) String() string {
 	for i, e := range s.FreeVars {
 		parts = append(parts, fmt.Sprintf("fv%d=%s", i, e))
 	}
+	for _, f := range s.Fields {
+		parts = append(parts, fmt.Sprintf("p%d.%d=%s", f.Param, f.Field, f.Effect))
+	}
 	if s.Owned != nil {
 		parts = append(parts, fmt.Sprintf("owned r%d=%s/%s", s.Owned.Index, s.Owned.Family, s.Owned.Dealloc))
 	}
@@ -57,6 +71,17 @@ func (s *GoSummary) param(i int) bridge.Effect {
 		return bridge.EffectUnknown
 	}
 	return s.Params[i]
+}
+
+func (s *GoSummary) field(param, field int) bridge.Effect {
+	if s != nil {
+		for _, f := range s.Fields {
+			if f.Param == param && f.Field == field {
+				return f.Effect
+			}
+		}
+	}
+	return bridge.EffectUnknown
 }
 
 func (s *GoSummary) freeVar(i int) bridge.Effect {
@@ -73,6 +98,9 @@ func (s *GoSummary) interesting() bool {
 		return false
 	}
 	if s.Owned != nil {
+		return true
+	}
+	if len(s.Fields) > 0 {
 		return true
 	}
 	for _, e := range s.Params {
@@ -161,6 +189,20 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 			continue
 		}
 		sum.Params = append(sum.Params, f.paramEffect(&Object{Kind: FromParam, Value: p, Region: RegionUnknown, What: p.Name()}))
+	}
+	for i, p := range fn.Params {
+		st := structOf(p.Type())
+		if st == nil || !fieldBase(p) {
+			continue
+		}
+		for k := 0; k < st.NumFields(); k++ {
+			if !pointerLike(st.Field(k).Type()) {
+				continue
+			}
+			cell := fieldCell{p, k}
+			eff := f.paramEffect(&Object{Kind: FromField, Cell: cell, Index: i, Field: k, What: cell.String()})
+			sum.Fields = append(sum.Fields, FieldEffect{Param: i, Field: k, Effect: eff})
+		}
 	}
 	for k, fv := range fn.FreeVars {
 		ptr, ok := fv.Type().Underlying().(*types.Pointer)
