@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -106,15 +107,11 @@ func (s *summarizer) ownFile(name string) bool {
 	if name == "" {
 		return false
 	}
-	for _, f := range s.p.GoFiles {
-		if f == name {
-			return true
-		}
+	if slices.Contains(s.p.GoFiles, name) {
+		return true
 	}
-	for _, f := range s.p.CFiles {
-		if f == name {
-			return true
-		}
+	if slices.Contains(s.p.CFiles, name) {
+		return true
 	}
 	return s.p.Dir != "" && filepath.Dir(absPath(name)) == absPath(s.p.Dir)
 }
@@ -339,12 +336,7 @@ var (
 )
 
 func (s oset) has(o origin) bool {
-	for _, x := range s {
-		if x == o {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s, o)
 }
 
 func (s oset) union(t oset) oset {
@@ -707,10 +699,8 @@ func (fs *fnState) classifyResult(sum *Summary) {
 // left, and what may overwrite it first.
 func errnoClobbers(events []errnoEvent) (clobbers []string, entry entryErrno) {
 	add := func(list *[]string, name string) {
-		for _, x := range *list {
-			if x == name {
-				return
-			}
+		if slices.Contains(*list, name) {
+			return
 		}
 		*list = append(*list, name)
 	}
@@ -2234,8 +2224,8 @@ func visitNodes(root any, fn func(any)) {
 }
 
 var (
-	nodeType  = reflect.TypeOf((*cc.Node)(nil)).Elem()
-	tokenType = reflect.TypeOf(cc.Token{})
+	nodeType  = reflect.TypeFor[cc.Node]()
+	tokenType = reflect.TypeFor[cc.Token]()
 )
 
 // visitChildren calls fn on each AST node held in a field of n; when fn

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
@@ -217,13 +218,7 @@ const maxMemorySteps = 50000
 
 func appendLocs(out []Loc, add ...Loc) []Loc {
 	for _, l := range add {
-		dup := false
-		for _, o := range out {
-			if o == l {
-				dup = true
-				break
-			}
-		}
+		dup := slices.Contains(out, l)
 		if !dup && len(out) < maxLocs {
 			out = append(out, l)
 		}

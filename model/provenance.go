@@ -3,6 +3,7 @@ package model
 import (
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -166,10 +167,5 @@ func storesToFreeVars(fn *ssa.Function) bool {
 			}
 		}
 	}
-	for _, anon := range fn.AnonFuncs {
-		if storesToFreeVars(anon) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(fn.AnonFuncs, storesToFreeVars)
 }

@@ -100,7 +100,7 @@ func TestMain(m *testing.M) {
 	// names the go.mod of this repository, not theirs.
 	repoGOFLAGS = os.Getenv("GOFLAGS")
 	var kept []string
-	for _, f := range strings.Fields(repoGOFLAGS) {
+	for f := range strings.FieldsSeq(repoGOFLAGS) {
 		if !strings.HasPrefix(f, "-modfile") && !strings.HasPrefix(f, "--modfile") {
 			kept = append(kept, f)
 		}

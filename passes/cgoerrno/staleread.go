@@ -3,6 +3,7 @@ package cgoerrno
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 
@@ -141,10 +142,8 @@ func (fc *fnCtx) precedingCalls(ev *model.Event) (setters, between []*model.Even
 		at[fc.site[e]] = append(at[fc.site[e]], e)
 	}
 	addUnique := func(list *[]*model.Event, e *model.Event) {
-		for _, x := range *list {
-			if x == e {
-				return
-			}
+		if slices.Contains(*list, e) {
+			return
 		}
 		*list = append(*list, e)
 	}

@@ -178,7 +178,7 @@ func (fc *funcCheck) deferUnpinFix(a *ssa.Alloc, name string) *analysis.Suggeste
 		}
 		return &analysis.SuggestedFix{
 			Message:   fmt.Sprintf("unpin %s when the function returns", name),
-			TextEdits: []analysis.TextEdit{{Pos: next.Pos(), End: next.Pos(), NewText: []byte(fmt.Sprintf("defer %s.Unpin()\n%s", name, indent))}},
+			TextEdits: []analysis.TextEdit{{Pos: next.Pos(), End: next.Pos(), NewText: fmt.Appendf(nil, "defer %s.Unpin()\n%s", name, indent)}},
 		}
 	}
 	return nil

@@ -328,7 +328,7 @@ func (b *shapeBuilder) cArray(spelling string, size, off int64, path string) {
 		b.add(leaf{off: off, size: size, blob: true, path: path})
 		return
 	}
-	for i := int64(0); i < n; i++ {
+	for i := range n {
 		b.add(leaf{off: off + i*esize, size: esize, path: fmt.Sprintf("%s[%d]", path, i)})
 	}
 }
