@@ -6,11 +6,10 @@ import (
 	"go/ast"
 	"go/token"
 	"slices"
-	"sort"
-	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -47,8 +46,6 @@ type checker struct {
 	pass *analysis.Pass
 	res  *model.Result
 }
-
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
 
 // A fnCtx is one Go function being checked.
 type fnCtx struct {
@@ -115,7 +112,7 @@ func (fc *fnCtx) twoValueForm(ev *model.Event) {
 	}
 	if clobbers := exitClobbers(s); len(clobbers) > 0 {
 		fc.report(ev.Pos, "err from the two-value form of %s may not describe the failure: %s calls %s after the call that failed and before it returns, which may overwrite errno (%s); save errno in the C function and restore it before returning, or return the error code",
-			ev.Callee.UserName(), ev.Callee.Name, list(clobbers), sourceName(s))
+			ev.Callee.UserName(), ev.Callee.Name, checkutil.Join(clobbers), sourceName(s))
 	}
 	if s.ErrnoOnFailure && !s.ErrnoOnlySignal && s.Success != bridge.SuccessUnknown {
 		fc.failureTest(ev, errV)
@@ -129,7 +126,7 @@ func exitClobbers(s *bridge.Summary) []string {
 	out := append([]string(nil), s.ErrnoExitClobbers...)
 	if s.ReadsErrno && !s.ReadsCallerErrno {
 		for _, c := range s.ErrnoClobbers {
-			if !contains(out, c) {
+			if !slices.Contains(out, c) {
 				out = append(out, c)
 			}
 		}
@@ -149,7 +146,7 @@ func (fc *fnCtx) returnedErrno(ev *model.Event) {
 		return
 	}
 	fc.report(ev.Pos, "%s reads errno after calling %s, which may overwrite it (%s): the value it returns may not be the error of the call that failed; save errno right after that call",
-		ev.Callee.UserName(), list(s.ErrnoClobbers), sourceName(s))
+		ev.Callee.UserName(), checkutil.Join(s.ErrnoClobbers), sourceName(s))
 }
 
 func (fc *fnCtx) report(pos token.Pos, format string, args ...any) {
@@ -217,21 +214,6 @@ func used(v ssa.Value) bool {
 	return false
 }
 
-func contains(list []string, s string) bool {
-	return slices.Contains(list, s)
-}
-
-// list spells names as "a", "a and b", "a, b and c".
-func list(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
 // lhsName returns the name the user gave element i of the two-value
 // form whose C call is at pos ("f" in f, err := C.fopen(...)), or "".
 func (fc *fnCtx) lhsName(pos token.Pos, i int) string {
@@ -254,26 +236,4 @@ func (fc *fnCtx) lhsName(pos token.Pos, i int) string {
 		return true
 	})
 	return name
-}
-
-// sortedLines formats the lines of positions, in order, without
-// duplicates: "line 12", "lines 12 and 15".
-func (c *checker) sortedLines(ps []token.Pos) string {
-	seen := map[int]bool{}
-	var lines []int
-	for _, p := range ps {
-		if l := c.line(p); !seen[l] {
-			seen[l] = true
-			lines = append(lines, l)
-		}
-	}
-	sort.Ints(lines)
-	var s []string
-	for _, l := range lines {
-		s = append(s, fmt.Sprint(l))
-	}
-	if len(s) == 1 {
-		return "line " + s[0]
-	}
-	return "lines " + list(s)
 }

@@ -2,10 +2,10 @@ package cgopointer
 
 import (
 	"fmt"
-	"go/types"
 	"sort"
 	"strings"
 
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -174,8 +174,8 @@ func (fc *funcCheck) laundered(ev *model.Event, ip model.IntPointer) {
 
 // fakePointer reports an integer passed to C as an unsafe.Pointer.
 func (fc *funcCheck) fakePointer(ev *model.Event, n ssa.Value) {
-	name := fmt.Sprintf("an integer (%s)", fc.userType(n.Type()))
-	if isHandle(n.Type()) {
+	name := fmt.Sprintf("an integer (%s)", checkutil.TypeString(n.Type(), fc.pass.Pkg))
+	if checkutil.IsHandle(n.Type()) {
 		name = "a cgo.Handle"
 	}
 	fc.report(analysis.Diagnostic{
@@ -183,11 +183,6 @@ func (fc *funcCheck) fakePointer(ev *model.Event, n ssa.Value) {
 		Message: fmt.Sprintf("%s receives %s converted to unsafe.Pointer: a pointer that points nowhere valid may crash the garbage collector; pass a cgo.Handle as C.uintptr_t, and declare the C parameter uintptr_t",
 			ev.Callee.UserName(), name),
 	})
-}
-
-func isHandle(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "runtime/cgo" && n.Obj().Name() == "Handle"
 }
 
 func isAppend(s *model.Site) bool {

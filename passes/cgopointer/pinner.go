@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -57,7 +58,7 @@ func (fc *funcCheck) pinArgument(p *model.Pin) {
 	}
 	fc.report(analysis.Diagnostic{
 		Pos:     p.Call.Pos(),
-		Message: fmt.Sprintf("runtime.Pinner.Pin receives a %s, which is not a pointer: Pin panics at run time (argument is not a pointer); %s", fc.userType(t), hint),
+		Message: fmt.Sprintf("runtime.Pinner.Pin receives a %s, which is not a pointer: Pin panics at run time (argument is not a pointer); %s", checkutil.TypeString(t, fc.pass.Pkg), hint),
 	})
 }
 
@@ -118,13 +119,13 @@ func (fc *funcCheck) pinnerLeak(a *ssa.Alloc) {
 	d := analysis.Diagnostic{Pos: proto.pinnedAt}
 	if keeper := fc.keptBy(a); keeper != "" {
 		d.Message = fmt.Sprintf("%s pins memory at line %d that %s keeps, but it is a local variable still pinned when the function returns at line %d: the collector panics when it finds a dropped Pinner that still pins (forgot to call Unpin); keep the Pinner in a value that lives as long as C uses the memory, and Unpin it then",
-			name, fc.line(proto.pinnedAt), keeper, fc.line(*proto.leak))
+			name, checkutil.Line(fc.pass.Fset, proto.pinnedAt), keeper, checkutil.Line(fc.pass.Fset, *proto.leak))
 	} else {
 		d.Message = fmt.Sprintf("%s pins memory at line %d and is still pinned on the path that returns at line %d: the collector panics when it finds a dropped Pinner that still pins (forgot to call Unpin); call %s.Unpin() on every path, for example with defer",
-			name, fc.line(proto.pinnedAt), fc.line(*proto.leak), name)
+			name, checkutil.Line(fc.pass.Fset, proto.pinnedAt), checkutil.Line(fc.pass.Fset, *proto.leak), name)
 		if fix := fc.deferUnpinFix(a, name); fix != nil {
 			d.Message = fmt.Sprintf("%s pins memory at line %d and is still pinned on the path that returns at line %d: the collector panics when it finds a dropped Pinner that still pins (forgot to call Unpin); add `defer %s.Unpin()` after its declaration",
-				name, fc.line(proto.pinnedAt), fc.line(*proto.leak), name)
+				name, checkutil.Line(fc.pass.Fset, proto.pinnedAt), checkutil.Line(fc.pass.Fset, *proto.leak), name)
 			d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 		}
 	}
@@ -172,10 +173,7 @@ func (fc *funcCheck) deferUnpinFix(a *ssa.Alloc, name string) *analysis.Suggeste
 			return nil
 		}
 		next := body.List[i+1]
-		indent := ""
-		if col := fc.pass.Fset.Position(next.Pos()).Column; col > 1 {
-			indent = strings.Repeat("\t", col-1)
-		}
+		indent := checkutil.Indent(fc.pass.Fset, next.Pos())
 		return &analysis.SuggestedFix{
 			Message:   fmt.Sprintf("unpin %s when the function returns", name),
 			TextEdits: []analysis.TextEdit{{Pos: next.Pos(), End: next.Pos(), NewText: fmt.Appendf(nil, "defer %s.Unpin()\n%s", name, indent)}},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"modernc.org/cc/v4"
 )
 
@@ -213,8 +214,8 @@ type goValue struct {
 }
 
 func (c *checker) goValueOf(t types.Type, tg *target) (goValue, bool) {
-	v := goValue{name: c.goTypeString(t)}
-	if cname := cTypeName(t); cname != "" {
+	v := goValue{name: checkutil.TypeString(t, c.pass.Pkg)}
+	if cname := checkutil.CTypeName(t); cname != "" {
 		l := c.cLayout(cname, tg)
 		if l == nil {
 			return v, false
@@ -384,7 +385,7 @@ func (c *checker) valueDiff(gt types.Type, ct cc.Type, t *target) string {
 		return fmt.Sprintf("Go %s is %d bytes, C %s is %d", g.name, g.size, cv.name, cv.size)
 	}
 	if g.cls == clsPtr && cv.cls == clsPtr && g.pointee != nil && cv.pointee != nil {
-		if isByteLike(g.pointee) || isUnsafePointer(g.pointee) || cv.pointee.Kind() == cc.Void || isByteSpelling(c.cSpelling(cv.pointee)) {
+		if isByteLike(g.pointee) || checkutil.IsUnsafePointer(g.pointee) || cv.pointee.Kind() == cc.Void || isByteSpelling(c.cSpelling(cv.pointee)) {
 			return ""
 		}
 		gp, ok1 := c.goValueOf(g.pointee, t)
@@ -517,7 +518,7 @@ func (fc *funcCtx) exportedFuncPtr(e ast.Expr) string {
 // pointer is for: the typedef converted to (C.cb_t(C.f)), or the
 // parameter of the C call the converted value is passed to.
 func (fc *funcCtx) callbackType(call *ast.CallExpr, to types.Type) (*cc.FunctionType, string) {
-	if cname := cTypeName(to); cname != "" {
+	if cname := checkutil.CTypeName(to); cname != "" {
 		if td := fc.bridge.Types[cname]; td != nil {
 			if ft := funcTypeOf(td.Type); ft != nil {
 				return ft, cname
