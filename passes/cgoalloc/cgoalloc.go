@@ -83,6 +83,7 @@ func (c *checker) report(f *model.Function, obj *model.Object, t *model.Trace, f
 	d := analysis.Diagnostic{Pos: fd.Pos}
 	switch fd.Kind {
 	case model.Leak:
+		d.Category = "leak"
 		d.Message = fmt.Sprintf("%s leaks on the path that returns at line %d; release it with %s on that path", what, checkutil.Line(c.pass.Fset, fd.Other), dealloc)
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "the path that leaks returns here"}}
 		if fix := c.deferFix(fn, obj, t); fix != nil {
@@ -90,22 +91,28 @@ func (c *checker) report(f *model.Function, obj *model.Object, t *model.Trace, f
 			d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 		}
 	case model.LeakLoop:
+		d.Category = "leak-in-loop"
 		d.Message = fmt.Sprintf("%s leaks when the loop at line %d starts its next iteration; release it with %s before the iteration ends", what, checkutil.Line(c.pass.Fset, fd.Other), dealloc)
 	case model.LeakInline:
+		d.Category = "leak-inline"
 		d.Message = fmt.Sprintf("%s is passed to %s, which does not take ownership, and is never freed; assign it to a variable and release it with %s", what, fd.Callee, dealloc)
 	case model.DoubleFree:
 		again := fmt.Sprintf("again at line %d", checkutil.Line(c.pass.Fset, fd.Pos))
 		if fd.Deferred {
 			again += ", by a deferred call"
 		}
+		d.Category = "double-free"
 		d.Message = fmt.Sprintf("%s is freed twice: at line %d and %s; remove one of the frees", what, checkutil.Line(c.pass.Fset, fd.Other), again)
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "first freed here"}}
 	case model.UseAfterFree:
+		d.Category = "use-after-free"
 		d.Message = fmt.Sprintf("%s is used after it was freed at line %d; move the free after the last use", what, checkutil.Line(c.pass.Fset, fd.Other))
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "freed here"}}
 	case model.FreeTaken:
+		d.Category = "free-not-owned"
 		d.Message = fmt.Sprintf("freeing memory not owned by this code: %s took ownership of it at line %d; do not free it here", fd.Callee, checkutil.Line(c.pass.Fset, fd.Other))
 	case model.WrongDealloc:
+		d.Category = "wrong-deallocator"
 		d.Message = fmt.Sprintf("%s is released with %s; release it with %s", what, fd.Callee, dealloc)
 	default:
 		return
@@ -131,7 +138,8 @@ func (c *checker) inlineAllocs(f *model.Function, ev *model.Event) {
 		}
 		pos := f.CallStart(a.Inner.Pos)
 		c.pass.Report(analysis.Diagnostic{
-			Pos: pos,
+			Pos:      pos,
+			Category: "leak-inline",
 			Message: fmt.Sprintf("memory from %s at line %d is passed to %s, which does not take ownership, and is never freed; assign it to a variable and release it with C.%s",
 				a.Inner.Callee.UserName(), checkutil.Line(c.pass.Fset, pos), ev.Callee.UserName(), a.Inner.Summary.ReturnsOwned.Dealloc),
 		})
@@ -152,15 +160,23 @@ func (c *checker) notOwned(f *model.Function, ev *model.Event) {
 		o := f.ProvenanceOf(a)
 		switch {
 		case o.Region == model.RegionCBorrowed && o.Event != nil:
-			c.pass.Reportf(f.CallStart(ev.Pos), "freeing memory not owned by this code: %s returned it at line %d and the C library owns it; do not free it",
-				o.Event.Callee.UserName(), checkutil.Line(c.pass.Fset, o.Pos))
+			c.pass.Report(analysis.Diagnostic{
+				Pos:      f.CallStart(ev.Pos),
+				Category: "free-not-owned",
+				Message: fmt.Sprintf("freeing memory not owned by this code: %s returned it at line %d and the C library owns it; do not free it",
+					o.Event.Callee.UserName(), checkutil.Line(c.pass.Fset, o.Pos)),
+			})
 		case o.Region.IsGo():
 			pos := o.Pos
 			if pos == token.NoPos {
 				pos = ev.Pos
 			}
-			c.pass.Reportf(f.CallStart(ev.Pos), "freeing memory not owned by this code: it is Go memory from line %d; only C memory can be released with %s",
-				checkutil.Line(c.pass.Fset, pos), ev.Callee.UserName())
+			c.pass.Report(analysis.Diagnostic{
+				Pos:      f.CallStart(ev.Pos),
+				Category: "free-not-owned",
+				Message: fmt.Sprintf("freeing memory not owned by this code: it is Go memory from line %d; only C memory can be released with %s",
+					checkutil.Line(c.pass.Fset, pos), ev.Callee.UserName()),
+			})
 		}
 	}
 }
@@ -181,17 +197,7 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 	if len(t.Findings) != 1 {
 		return nil
 	}
-	syn := fn.Syntax()
-	if syn == nil {
-		return nil
-	}
-	var body *ast.BlockStmt
-	switch s := syn.(type) {
-	case *ast.FuncDecl:
-		body = s.Body
-	case *ast.FuncLit:
-		body = s.Body
-	}
+	body := checkutil.Body(fn)
 	if body == nil {
 		return nil
 	}
@@ -218,11 +224,9 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 		} else if v, ok := c.pass.TypesInfo.Defs[id]; ok && v != nil && checkutil.IsUnsafePointer(v.Type()) {
 			arg = id.Name
 		}
-		next := body.List[i+1]
-		text := fmt.Sprintf("defer C.free(%s)\n%s", arg, checkutil.Indent(c.pass.Fset, next.Pos()))
 		return &analysis.SuggestedFix{
 			Message:   fmt.Sprintf("free %s with a deferred C.free", id.Name),
-			TextEdits: []analysis.TextEdit{{Pos: next.Pos(), End: next.Pos(), NewText: []byte(text)}},
+			TextEdits: []analysis.TextEdit{checkutil.InsertBefore(c.pass.Fset, body.List[i+1], "defer C.free("+arg+")")},
 		}
 	}
 	return nil

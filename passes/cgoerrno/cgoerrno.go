@@ -102,16 +102,16 @@ func (fc *fnCtx) twoValueForm(ev *model.Event) {
 			// The C library's own functions: "does not report failure
 			// through errno" is what the table knows, not that errno
 			// stays untouched (dlopen may leave one behind).
-			fc.report(ev.Pos, "err from the two-value form of %s means nothing: %s does not report failure through errno (%s)%s",
+			fc.report(ev.Pos, "errno-not-set", "err from the two-value form of %s means nothing: %s does not report failure through errno (%s)%s",
 				ev.Callee.UserName(), ev.Callee.Name, sourceName(s), testResult(ev))
 			return
 		}
-		fc.report(ev.Pos, "err from the two-value form of %s is always nil: %s does not set errno (%s), and cgo clears errno before the call%s",
+		fc.report(ev.Pos, "errno-not-set", "err from the two-value form of %s is always nil: %s does not set errno (%s), and cgo clears errno before the call%s",
 			ev.Callee.UserName(), ev.Callee.Name, noErrnoSource(s), testResult(ev))
 		return
 	}
 	if clobbers := exitClobbers(s); len(clobbers) > 0 {
-		fc.report(ev.Pos, "err from the two-value form of %s may not describe the failure: %s calls %s after the call that failed and before it returns, which may overwrite errno (%s); save errno in the C function and restore it before returning, or return the error code",
+		fc.report(ev.Pos, "errno-clobbered", "err from the two-value form of %s may not describe the failure: %s calls %s after the call that failed and before it returns, which may overwrite errno (%s); save errno in the C function and restore it before returning, or return the error code",
 			ev.Callee.UserName(), ev.Callee.Name, checkutil.Join(clobbers), sourceName(s))
 	}
 	if s.ErrnoOnFailure && !s.ErrnoOnlySignal && s.Success != bridge.SuccessUnknown {
@@ -145,12 +145,12 @@ func (fc *fnCtx) returnedErrno(ev *model.Event) {
 	if ev.Result == nil || !used(ev.Result) {
 		return
 	}
-	fc.report(ev.Pos, "%s reads errno after calling %s, which may overwrite it (%s): the value it returns may not be the error of the call that failed; save errno right after that call",
+	fc.report(ev.Pos, "returned-errno-clobbered", "%s reads errno after calling %s, which may overwrite it (%s): the value it returns may not be the error of the call that failed; save errno right after that call",
 		ev.Callee.UserName(), checkutil.Join(s.ErrnoClobbers), sourceName(s))
 }
 
-func (fc *fnCtx) report(pos token.Pos, format string, args ...any) {
-	fc.pass.Report(analysis.Diagnostic{Pos: fc.model.CallStart(pos), Message: fmt.Sprintf(format, args...)})
+func (fc *fnCtx) report(pos token.Pos, category, format string, args ...any) {
+	fc.pass.Report(analysis.Diagnostic{Pos: fc.model.CallStart(pos), Category: category, Message: fmt.Sprintf(format, args...)})
 }
 
 // testResult is the advice for a function whose err means nothing.

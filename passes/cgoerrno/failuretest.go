@@ -634,7 +634,8 @@ func (fc *fnCtx) reportFailureTest(ev *model.Event, u errUse, how reach) {
 	}
 	call := fc.model.CallStart(ev.Pos)
 	fc.pass.Report(analysis.Diagnostic{
-		Pos: fc.model.CallStart(pos),
+		Pos:      fc.model.CallStart(pos),
+		Category: "errno-without-failure",
 		Message: fmt.Sprintf("%s from %s at line %d is %s%s: errno is meaningful only when %s fails (%s), and a successful call may leave it set; test the result first: if %s { ... %s ... }",
 			errName, ev.Callee.UserName(), checkutil.Line(fc.pass.Fset, call), what, where, name, fails, check, errName),
 		Related: []analysis.RelatedInformation{{Pos: call, Message: "the two-value form of " + ev.Callee.UserName()}},

@@ -125,7 +125,7 @@ func (fc *fnCtx) separateRead(ev *model.Event) {
 	default:
 		msg.WriteString("; use the two-value form r, err := C.f(...) on the call that fails")
 	}
-	fc.report(ev.Pos, "%s", msg.String())
+	fc.report(ev.Pos, "separate-errno-read", "%s", msg.String())
 }
 
 // precedingCalls walks the control-flow graph backwards from ev to the

@@ -130,9 +130,10 @@ func (p *protocol) Call(s model.TState, site model.CallSite) (model.TState, mode
 				again += ", by a deferred call"
 			}
 			p.c.report(analysis.Diagnostic{
-				Pos:     site.Pos,
-				Message: fmt.Sprintf("the handle from cgo.NewHandle at line %d is deleted twice: at line %d and %s; Delete panics on a deleted handle; delete it once", checkutil.Line(p.c.pass.Fset, p.born.Pos()), checkutil.Line(p.c.pass.Fset, s.At), again),
-				Related: []analysis.RelatedInformation{{Pos: s.At, Message: "first deleted here"}},
+				Pos:      site.Pos,
+				Category: "double-delete",
+				Message:  fmt.Sprintf("the handle from cgo.NewHandle at line %d is deleted twice: at line %d and %s; Delete panics on a deleted handle; delete it once", checkutil.Line(p.c.pass.Fset, p.born.Pos()), checkutil.Line(p.c.pass.Fset, s.At), again),
+				Related:  []analysis.RelatedInformation{{Pos: s.At, Message: "first deleted here"}},
 			})
 			return s, model.Known
 		}
@@ -140,9 +141,10 @@ func (p *protocol) Call(s model.TState, site model.CallSite) (model.TState, mode
 	case isHandleFunc(fn, "Value") && site.Arg == 0:
 		if s.Kind == deleted {
 			p.c.report(analysis.Diagnostic{
-				Pos:     site.Pos,
-				Message: fmt.Sprintf("Value of the handle from cgo.NewHandle at line %d is called after it was deleted at line %d; Value panics on a deleted handle; delete it after its last use", checkutil.Line(p.c.pass.Fset, p.born.Pos()), checkutil.Line(p.c.pass.Fset, s.At)),
-				Related: []analysis.RelatedInformation{{Pos: s.At, Message: "deleted here"}},
+				Pos:      site.Pos,
+				Category: "use-after-delete",
+				Message:  fmt.Sprintf("Value of the handle from cgo.NewHandle at line %d is called after it was deleted at line %d; Value panics on a deleted handle; delete it after its last use", checkutil.Line(p.c.pass.Fset, p.born.Pos()), checkutil.Line(p.c.pass.Fset, s.At)),
+				Related:  []analysis.RelatedInformation{{Pos: s.At, Message: "deleted here"}},
 			})
 		}
 		return s, model.Known
@@ -194,10 +196,12 @@ func (c *checker) follow(f *model.Function, mem *model.Memory, born *ssa.Call) {
 		case p.kept[p.given]:
 			to += ", which keeps it,"
 		}
+		d.Category = "never-deleted"
 		d.Message = fmt.Sprintf("the handle from cgo.NewHandle at line %d is given at line %d to %s and never deleted: no exported Go function deletes handles, so its value is never released; delete it in the callback C calls when it is done (cgo.Handle(h).Delete()), or here once C no longer uses it",
 			checkutil.Line(c.pass.Fset, born.Pos()), checkutil.Line(c.pass.Fset, p.given), to)
 		d.Related = []analysis.RelatedInformation{{Pos: p.given, Message: "given to C here"}}
 	} else {
+		d.Category = "leak"
 		d.Message = fmt.Sprintf("the handle from cgo.NewHandle at line %d is not deleted on the path that returns at line %d, so its value is never released; call Delete on every path, for example with defer h.Delete()",
 			checkutil.Line(c.pass.Fset, born.Pos()), checkutil.Line(c.pass.Fset, p.leak))
 		d.Related = []analysis.RelatedInformation{{Pos: p.leak, Message: "returns here without deleting the handle"}}
@@ -218,7 +222,8 @@ func (c *checker) handleAddress(mem *model.Memory, ev *model.Event, i int) {
 			continue
 		}
 		c.report(analysis.Diagnostic{
-			Pos: ev.Pos,
+			Pos:      ev.Pos,
+			Category: "handle-address-kept",
 			Message: fmt.Sprintf("%s keeps the pointer it receives, the address of %s, which holds a cgo.Handle: C then holds a pointer to Go memory after the call returns; pass the handle's value instead, as C.uintptr_t(h), and declare the C parameter uintptr_t",
 				ev.Callee.UserName(), l.Site.What),
 		})

@@ -64,7 +64,7 @@ func (fc *funcCheck) holdsGoPointers(ev *model.Event, i int, l model.Loc) bool {
 	}
 	msg := fmt.Sprintf("%s receives Go memory that holds Go pointers: %s, where %s; cgo's check panics (Go pointer to unpinned Go pointer) and C may see memory the collector moves or frees; %s",
 		ev.Callee.UserName(), what, fc.heldText(held[0], l.Site), remedy(l, held[0]))
-	d := analysis.Diagnostic{Pos: ev.Pos, Message: msg}
+	d := analysis.Diagnostic{Pos: ev.Pos, Category: "go-pointers-passed", Message: msg}
 	if l.Site.Pos.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.Site.Pos, Message: "the Go memory passed to C"})
 	}
@@ -137,7 +137,7 @@ func (fc *funcCheck) precomputed(ev *model.Event, i int, l model.Loc) {
 	what := model.PathString(l.Site.Type, ruleExtent(l.Path))
 	msg := fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, %s, not just %s; that allocation holds Go pointers (%s), so the call panics; write the address expression in the call itself",
 		ev.Callee.UserName(), expr, fc.siteText(l.Site), what, fc.heldText(held[0], l.Site))
-	d := analysis.Diagnostic{Pos: ev.Pos, Message: msg}
+	d := analysis.Diagnostic{Pos: ev.Pos, Category: "address-before-call", Message: msg}
 	if def != nil {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: def.assign.Pos(), Message: "the address is computed here"})
 		if fix := fc.inlineFix(def); fix != nil {
@@ -166,7 +166,8 @@ func (fc *funcCheck) laundered(ev *model.Event, ip model.IntPointer) {
 		extra = fmt.Sprintf(", which holds Go pointers (%s),", fc.heldText(held[0], goSite))
 	}
 	fc.report(analysis.Diagnostic{
-		Pos: ev.Pos,
+		Pos:      ev.Pos,
+		Category: "pointer-as-integer",
 		Message: fmt.Sprintf("a Go pointer to %s%s is converted to an integer and passed to %s: cgo's pointer check and the garbage collector no longer see it; pass it as a pointer to Go memory without Go pointers, or use C memory",
 			fc.siteText(goSite), extra, ev.Callee.UserName()),
 	})
@@ -179,7 +180,8 @@ func (fc *funcCheck) fakePointer(ev *model.Event, n ssa.Value) {
 		name = "a cgo.Handle"
 	}
 	fc.report(analysis.Diagnostic{
-		Pos: ev.Pos,
+		Pos:      ev.Pos,
+		Category: "integer-as-pointer",
 		Message: fmt.Sprintf("%s receives %s converted to unsafe.Pointer: a pointer that points nowhere valid may crash the garbage collector; pass a cgo.Handle as C.uintptr_t, and declare the C parameter uintptr_t",
 			ev.Callee.UserName(), name),
 	})

@@ -256,10 +256,10 @@ func (c *checker) cgoRef(e ast.Expr) (bridge.NameKind, string) {
 // report reports a finding found on some targets. detail describes it
 // on the first of them; the message names the targets when the finding
 // does not hold for the host.
-func (c *checker) report(pos token.Pos, on []*target, format string, args ...any) {
+func (c *checker) report(pos token.Pos, on []*target, category, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if len(on) > 0 && on[0] != c.host {
 		msg = "on " + targetList(on) + ": " + msg
 	}
-	c.pass.Report(analysis.Diagnostic{Pos: pos, Message: msg})
+	c.pass.Report(analysis.Diagnostic{Pos: pos, Category: category, Message: msg})
 }

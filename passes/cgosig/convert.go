@@ -205,11 +205,11 @@ func (fc *funcCtx) reinterpret(call *ast.CallExpr, dst types.Type) {
 			// A single variable, not a slice or an array.
 			fix = fmt.Sprintf("declare %s as C.%s", what, checkutil.CgoTypeName(cname))
 		}
-		fc.report(call.Lparen, on, "%s reinterprets Go memory of %s as %s: Go %s is %d bytes, %s is %d; %s",
+		fc.report(call.Lparen, on, "size-mismatch", "%s reinterprets Go memory of %s as %s: Go %s is %d bytes, %s is %d; %s",
 			fc.convString(call), what, cName, goName, first[0], cName, first[1], fix)
 		return
 	}
-	fc.report(call.Lparen, on, "%s reinterprets C memory of %s as Go %s: %s is %d bytes, Go %s is %d; use C.%s as the Go element type",
+	fc.report(call.Lparen, on, "element-size-mismatch", "%s reinterprets C memory of %s as Go %s: %s is %d bytes, Go %s is %d; use C.%s as the Go element type",
 		fc.convString(call), what, goName, cName, first[1], goName, first[0], checkutil.CgoTypeName(cname))
 }
 
@@ -292,7 +292,7 @@ func (fc *funcCtx) mirror(call *ast.CallExpr, src *memSource, goT types.Type, cn
 	if !toC {
 		dir = fmt.Sprintf("views C %s memory (%s) as Go %s", cname, checkutil.ExprString(src.expr), goName)
 	}
-	fc.report(call.Lparen, on, "%s %s, but the layouts differ: %s; use C.%s, or make the Go struct match it field by field",
+	fc.report(call.Lparen, on, "layout-mismatch", "%s %s, but the layouts differ: %s; use C.%s, or make the Go struct match it field by field",
 		fc.convString(call), dir, b.String(), checkutil.CgoTypeName(cname))
 }
 
@@ -354,6 +354,6 @@ func (fc *funcCtx) mallocView(call *ast.CallExpr, src *memSource, dst types.Type
 	if l := checkutil.Line(fc.pass.Fset, src.expr.Pos()); l != checkutil.Line(fc.pass.Fset, call.Lparen) {
 		block = fmt.Sprintf("the block from line %d", l)
 	}
-	fc.report(call.Lparen, on, "%s is sized with C.sizeof_%s (%d bytes each) but used as %s (%d bytes each); size it for the type it is used as",
+	fc.report(call.Lparen, on, "element-size-mismatch", "%s is sized with C.sizeof_%s (%d bytes each) but used as %s (%d bytes each); size it for the type it is used as",
 		block, checkutil.CgoTypeName(src.sizeof), first[1], goName, first[0])
 }

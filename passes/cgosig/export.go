@@ -49,7 +49,7 @@ func (c *checker) exports() {
 				continue
 			}
 			where := fmt.Sprintf("%s:%d", filepath.Base(hd.pos.Filename), hd.pos.Line)
-			c.report(fd.Name.Pos(), on, "exported %s is declared by hand at %s as %s, which disagrees with the Go signature: %s; include \"_cgo_export.h\" instead, or fix the prototype",
+			c.report(fd.Name.Pos(), on, "prototype-mismatch", "exported %s is declared by hand at %s as %s, which disagrees with the Go signature: %s; include \"_cgo_export.h\" instead, or fix the prototype",
 				name, where, hd.text, diff)
 		}
 	}
@@ -406,7 +406,7 @@ func (fc *funcCtx) funcPointer(call *ast.CallExpr, to types.Type) {
 	}
 	arg := call.Args[0]
 	if f := fc.goFuncValue(arg, 0); f != nil {
-		fc.report(call.Lparen, []*target{fc.host}, "%s converts Go func value %s to a C function pointer; a Go func value points to a closure, not to code C can call: mark a Go function //export and pass C.<name>",
+		fc.report(call.Lparen, []*target{fc.host}, "func-value-as-c-pointer", "%s converts Go func value %s to a C function pointer; a Go func value points to a closure, not to code C can call: mark a Go function //export and pass C.<name>",
 			fc.convString(call), types.ExprString(f))
 		return
 	}
@@ -429,7 +429,7 @@ func (fc *funcCtx) funcPointer(call *ast.CallExpr, to types.Type) {
 	if diff == "" {
 		return
 	}
-	fc.report(call.Lparen, on, "exported %s is registered as %s %s, which disagrees with the Go signature: %s; change the Go function to the callback's parameter and result types",
+	fc.report(call.Lparen, on, "callback-mismatch", "exported %s is registered as %s %s, which disagrees with the Go signature: %s; change the Go function to the callback's parameter and result types",
 		name, what, fc.protoString("(*)", ft), diff)
 }
 

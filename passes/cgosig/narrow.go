@@ -90,7 +90,7 @@ func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
 	if use.call == nil && !use.builtin {
 		dest = "stored in a C struct field"
 	}
-	fc.report(call.Lparen, on, "C.%s(%s) can truncate a length %s: Go %s is %d bytes, C %s is %d; %s",
+	fc.report(call.Lparen, on, "length-narrowed", "C.%s(%s) can truncate a length %s: Go %s is %d bytes, C %s is %d; %s",
 		checkutil.CgoTypeName(cname), src, dest, checkutil.TypeString(at, fc.pass.Pkg), first[0], cname, first[1], fix)
 }
 
