@@ -104,11 +104,8 @@ func innerCall(ev *Event) *ssa.Call {
 // value it passes: conversions, boxing and reloads of its temporaries.
 func checkOperand(v ssa.Value) ssa.Value {
 	for {
+		v = stripConversions(v)
 		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
 		case *ssa.MakeInterface:
 			v = x.X
 		case *ssa.UnOp:

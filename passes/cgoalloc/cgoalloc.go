@@ -67,9 +67,13 @@ func (c *checker) function(fn *ssa.Function) {
 	for _, r := range results {
 		c.report(f, r.obj, r.trace, r.fd)
 	}
+	var mem *model.Memory
 	for _, ev := range f.Events() {
 		c.inlineAllocs(f, ev)
-		c.notOwned(f, ev)
+		if mem == nil {
+			mem = model.NewMemory(f)
+		}
+		c.notOwned(f, mem, ev)
 	}
 }
 
@@ -147,19 +151,20 @@ func (c *checker) inlineAllocs(f *model.Function, ev *model.Event) {
 }
 
 // notOwned reports frees of memory this code does not own: Go memory,
-// and memory a C function returned borrowed. Only definite provenance
+// and memory a C function returned borrowed. Only a definite origin
 // counts.
-func (c *checker) notOwned(f *model.Function, ev *model.Event) {
+func (c *checker) notOwned(f *model.Function, mem *model.Memory, ev *model.Event) {
 	if ev.AtExit && ev.DeferredValue != nil && ev.DeferInstr == nil {
 		return
 	}
-	for i, a := range ev.Args {
+	for i := range ev.Args {
 		if ev.Summary.Effect(i)&bridge.Frees == 0 {
 			continue
 		}
-		o := f.ProvenanceOf(a)
+		o := mem.ArgOrigin(ev, i)
 		switch {
-		case o.Region == model.RegionCBorrowed && o.Event != nil:
+		case o == nil:
+		case o.Region == model.RegionCBorrowed:
 			c.pass.Report(analysis.Diagnostic{
 				Pos:      f.CallStart(ev.Pos),
 				Category: "free-not-owned",

@@ -21,16 +21,21 @@ var doc string
 
 // Analyzer is the cgosig check.
 var Analyzer = &analysis.Analyzer{
-	Name:     "cgosig",
-	Doc:      checkdoc.Extract(doc, "cgosig"),
-	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgosig.md",
-	Requires: []*analysis.Analyzer{model.Analyzer},
-	Run:      run,
+	Name:      "cgosig",
+	Doc:       checkdoc.Extract(doc, "cgosig"),
+	URL:       "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgosig.md",
+	Requires:  []*analysis.Analyzer{model.Analyzer},
+	Run:       run,
+	FactTypes: []analysis.Fact{new(DefinedFromC)},
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[model.Analyzer].(*model.Result)
 	if !res.Cgo || res.Bridge == nil {
+		// A package without cgo may still define types from types
+		// defined from C in the packages it imports.
+		c := &checker{pass: pass}
+		c.definedTypes()
 		return nil, nil
 	}
 	c := newChecker(pass, res)
@@ -55,6 +60,8 @@ type checker struct {
 	targets []*target // host first
 	clay    map[layoutKey]*bridge.Layout
 	gshape  map[shapeKey]*shape
+	// fromC holds the named types the package defines from C types.
+	fromC map[*types.TypeName]*DefinedFromC
 }
 
 func newChecker(pass *analysis.Pass, res *model.Result) *checker {
@@ -67,6 +74,7 @@ func newChecker(pass *analysis.Pass, res *model.Result) *checker {
 	}
 	c.targets = allTargets(pass.TypesSizes)
 	c.host = c.targets[0]
+	c.definedTypes()
 	return c
 }
 

@@ -143,7 +143,23 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 	if depth > 64 || b.overflow {
 		return 0, 0, 0, false
 	}
-	if name := checkutil.CTypeName(typ); name != "" {
+	name := checkutil.CTypeName(typ)
+	var fact *DefinedFromC
+	if name == "" {
+		// A type defined from a C type is laid out as C lays it out on
+		// the target, not as its underlying Go type for the host.
+		name, fact = b.c.definedFrom(typ)
+	}
+	if sl, ok := fact.scalarOn(b.t); ok {
+		b.add(leaf{off: off, size: sl.Size, path: path})
+		align := min(sl.Align, b.t.sizes.Alignof(types.Typ[types.Int64]))
+		kind := shapeScalar
+		if b, ok := typ.Underlying().(*types.Basic); ok && b.Info()&types.IsFloat != 0 {
+			kind = shapeFloat
+		}
+		return sl.Size, max(align, 1), kind, true
+	}
+	if name != "" {
 		l := b.c.cLayout(name, b.t)
 		if l == nil {
 			return 0, 0, 0, false
