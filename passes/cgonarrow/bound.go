@@ -158,8 +158,9 @@ func (c *checker) lenBound(s ast.Expr, w *walk) bound {
 		}
 		switch c.builtin(x) {
 		case "make":
+			// The capacity bounds the length.
 			if len(x.Args) >= 2 {
-				return c.bound(x.Args[1], w)
+				return c.maxOver(x.Args[1:], w)
 			}
 		}
 		if k, name := c.cgoRef(x.Fun); k != 0 && len(x.Args) == 2 && (name == "GoBytes" || name == "GoStringN") {
@@ -207,8 +208,11 @@ func (c *checker) varBound(id *ast.Ident, length bool, w *walk) bound {
 		return unknown
 	}
 	for _, a := range c.assigns[v] {
-		if a == nil {
-			// The zero value.
+		if a == nil || length && c.reslices(a, v) {
+			// The zero value; b = b[:i], which does not grow b beyond
+			// its capacity (taken as bounded with its length: a
+			// reslice up to cap(b) of a slice made with a larger
+			// capacity is not followed).
 			continue
 		}
 		var ab bound
@@ -225,6 +229,16 @@ func (c *checker) varBound(id *ast.Ident, length bool, w *walk) bound {
 		}
 	}
 	return b
+}
+
+// reslices reports whether e slices the variable v itself.
+func (c *checker) reslices(e ast.Expr, v *types.Var) bool {
+	sl, ok := ast.Unparen(e).(*ast.SliceExpr)
+	if !ok || sl.Max != nil {
+		return false
+	}
+	id, ok := ast.Unparen(sl.X).(*ast.Ident)
+	return ok && c.pass.TypesInfo.Uses[id] == v
 }
 
 // paramBound bounds a parameter of a function the package alone calls

@@ -144,7 +144,10 @@ func (c *checker) worthReporting(kind valueKind, arg ast.Expr, dest *cDest, conv
 		buf := c.measured(arg, 0)
 		return buf != nil && c.bufferPassed(buf, dest, conv)
 	case namedSize:
-		return dest.builtin || dest.lengthNamed()
+		// A C parameter named otherwise (value, threads) says the
+		// number is not a byte count; an unnamed one leaves the Go
+		// name to say it.
+		return dest.builtin || dest.lengthNamed() || dest.unnamed()
 	case weakSize:
 		// A variable called n is a number of things as often as a
 		// number of bytes (ZSTD_CCtx_setParameter(cctx,

@@ -17,6 +17,13 @@ type cDest struct {
 	arg       int           // the index of the value among call's arguments
 }
 
+// unnamed reports whether the C declaration gives the parameter no
+// name (pcap_open_dead(int, int)): nothing on the C side says what it
+// counts.
+func (d *cDest) unnamed() bool {
+	return d.call != nil && !d.builtin && d.paramName == ""
+}
+
 // lengthNamed reports whether C names the parameter or field as a
 // number of bytes: n, len, size, nbytes and their compounds (buflen,
 // nBytes, buffer_size).

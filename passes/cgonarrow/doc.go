@@ -21,7 +21,8 @@
 //   - a value of unknown origin (a parameter, a field) named as a size
 //     or length, or called n, where the C parameter or field is named as
 //     one (n, len, size, nbytes, buflen) or is the length of C.GoBytes or
-//     C.GoStringN.
+//     C.GoStringN; for a name that says size or length, also where the C
+//     declaration names no parameters.
 //
 // A value is bounded, and not reported, when the code proves it fits:
 // a constant; min(n, limit); a value converted from a type no wider than

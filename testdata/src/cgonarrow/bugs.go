@@ -102,3 +102,15 @@ func writeRechecked(b, more []byte) int {
 	b = append(b, more...)
 	return int(C.write_buf(unsafe.Pointer(&b[0]), C.int(len(b)))) // want `C\.int\(len\(b\)\) can truncate a length passed to C\.write_buf`
 }
+
+// A C declaration without parameter names leaves the Go name to say
+// what the number is (pcap_open_dead(int, int)).
+func OpenDeadUnnamed(linkType, snapLength int) int {
+	return int(C.open_dead_unnamed(C.int(linkType), C.int(snapLength))) // want `C\.int\(snapLength\) can truncate a length passed to C\.open_dead_unnamed`
+}
+
+// A reslice of a buffer does not bound it.
+func writeResliced(b []byte, i int) int {
+	b = b[:i]
+	return int(C.write_buf(unsafe.Pointer(&b[0]), C.int(len(b)))) // want `C\.int\(len\(b\)\) can truncate a length passed to C\.write_buf`
+}

@@ -21,10 +21,12 @@ int zero_blob(void *ctx, int n);
 int get_name(void *addr, char *host, uint32_t hostlen);
 int open_dead(int linktype, int snaplen);
 int set_buffer_size(void *p, int size);
+int open_dead_unnamed(int, int);
 int write_hdr(const struct hdr *h, const void *data);
 
 // Counts and settings, not byte lengths.
 int set_option(int key, int value);
+int set_limit(void *p, int threads);
 int exec_argv(char **argv, int argc);
 int write_vec(const struct iovec *iov, int iovcnt);
 int draw_rects(const struct rect *rects, int n);

@@ -170,3 +170,31 @@ func writeMasked(b []byte) int {
 func writeMod(b []byte) int {
 	return int(C.write_buf(unsafe.Pointer(&b[0]), C.int(len(b)%4096)))
 }
+
+// A size-like Go name where C names the parameter as something else.
+func SetThreadLimit(p unsafe.Pointer, poolSize int) int {
+	return int(C.set_limit(p, C.int(poolSize)))
+}
+
+// A buffer trimmed after the loop that bounds it: a reslice does not
+// grow it.
+func lookupTrimmed(addr unsafe.Pointer) []byte {
+	var b []byte
+	for l := 64; l <= 4096; l *= 2 {
+		b = make([]byte, l)
+		if nameTrimmed(addr, b) == 0 {
+			break
+		}
+	}
+	for i, c := range b {
+		if c == 0 {
+			b = b[:i]
+			break
+		}
+	}
+	return b
+}
+
+func nameTrimmed(addr unsafe.Pointer, b []byte) int {
+	return int(C.get_name(addr, (*C.char)(unsafe.Pointer(&b[0])), C.uint32_t(len(b))))
+}
