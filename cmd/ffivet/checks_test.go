@@ -182,6 +182,7 @@ var realWorldFindings = []string{
 	"monitor.go:194 cgosig",
 	"monitor.go:59 cgosig",
 	"callback.go:80 cgosig",
+	"sqlite3.go:1031 cgonarrow",
 	"sqlite3.go:2062 cgonarrow",
 	"sqlite3.go:734 cgosig",
 	"sqlite3_context.go:107 cgonarrow",
@@ -192,8 +193,8 @@ var realWorldFindings = []string{
 	"pcap_unix.go:384 cgonarrow",
 	"pcap_unix.go:398 cgopointer",
 	"pcap_unix.go:521 cgonarrow",
+	"pcap_unix.go:588 cgonarrow",
 	"pcap_unix.go:653 cgonarrow",
-	"cgo_resnew.go:20 cgonarrow",
 }
 
 // realWorldModules are the modules the findings come from, pinned.
