@@ -211,9 +211,17 @@ func (m *Memory) ownedResult(c *ssa.Call) *Site {
 	if fn == nil || c.Call.Signature().Results().Len() != 1 || !holdsMemory(c.Type()) {
 		return nil
 	}
-	s := m.f.res.Summary(fn)
-	if s == nil || s.Owned == nil || s.Owned.Index != 0 {
+	sum := m.f.res.Summary(fn)
+	if sum == nil || sum.Owned == nil || sum.Owned.Index != 0 {
 		return nil
 	}
-	return m.siteAt(c, RegionCHeap, "the result of "+fn.Name(), c.Pos())
+	if s, ok := m.sites[c]; ok {
+		return s
+	}
+	// No C event made it here: the site carries no Event, so checks
+	// that need to know the allocator (cgoalloc) do not rely on it.
+	s := &Site{Region: RegionCHeap, Value: c, Pos: c.Pos(), What: "the result of " + fn.Name(), Type: pointerElemOr(c.Type())}
+	s.Array = arrayElem(s.Type) != nil
+	m.sites[c] = s
+	return s
 }

@@ -7,11 +7,11 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 )
@@ -42,7 +42,7 @@ func run(pass *analysis.Pass) (any, error) {
 		targets := c.targetsFor(name)
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil || isCgoGeneratedName(fd.Name.Name) {
+			if !ok || fd.Body == nil || checkutil.IsCgoGeneratedName(fd.Name.Name) {
 				continue
 			}
 			ast.Inspect(fd.Body, func(n ast.Node) bool {
@@ -62,7 +62,7 @@ func run(pass *analysis.Pass) (any, error) {
 
 // conversion checks one conversion T(x) where T may be a C integer type.
 func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*target) {
-	cname := cTypeName(to)
+	cname := checkutil.CTypeName(to)
 	if cname == "" {
 		return
 	}
@@ -77,7 +77,7 @@ func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*targe
 		return
 	}
 	at := info.TypeOf(arg)
-	if at == nil || cTypeName(at) != "" {
+	if at == nil || checkutil.CTypeName(at) != "" {
 		// Between two C types both sides follow C.
 		return
 	}
@@ -114,12 +114,14 @@ func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*targe
 	if on == nil {
 		return
 	}
-	src := exprString(arg)
+	src := checkutil.ExprString(arg)
 	limit := maxConst(csize, unsigned)
 	fix := fmt.Sprintf("check %s <= %s before converting", src, limit)
+	category := "length-narrowed"
 	switch {
 	case b.known && b.check != nil:
-		fix = fmt.Sprintf("the check at line %d lets through values up to %d; compare with %s instead", c.line(b.check.Pos()), b.max, limit)
+		category = "bound-too-large"
+		fix = fmt.Sprintf("the check at line %d lets through values up to %d; compare with %s instead", checkutil.Line(c.pass.Fset, b.check.Pos()), b.max, limit)
 	case dest.builtin:
 		fix = fmt.Sprintf("%s takes a C.int length: check %s <= %s first, or copy with unsafe.Slice", dest.callee, src, limit)
 	}
@@ -127,8 +129,8 @@ func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*targe
 	if dest.call == nil && !dest.builtin {
 		where = "stored in a C struct field"
 	}
-	c.report(call.Lparen, on, "C.%s(%s) can truncate a length %s: Go %s is %d bytes, C %s is %d; %s",
-		cgoTypeSel(cname), src, where, c.goTypeString(at), gsize, cname, csize, fix)
+	c.report(call.Lparen, on, category, "C.%s(%s) can truncate a length %s: Go %s is %d bytes, C %s is %d; %s",
+		checkutil.CgoTypeName(cname), src, where, checkutil.TypeString(at, c.pass.Pkg), gsize, cname, csize, fix)
 }
 
 // worthReporting says whether a value of the given kind, arriving at
@@ -219,14 +221,6 @@ func (c *checker) fileName(f *ast.File) string {
 	return name
 }
 
-// isCgoGeneratedName reports whether a function is one cgo writes into
-// the user's files.
-func isCgoGeneratedName(name string) bool {
-	return strings.HasPrefix(name, "_cgo") || strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_C2func_")
-}
-
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
-
 // cgoRef resolves an expression that names a cgo entity: an identifier
 // of cgo's output (_Cfunc_f) or a selector C.f of the raw shape, whose
 // selector resolves to the same object.
@@ -247,74 +241,12 @@ func (c *checker) cgoRef(e ast.Expr) (bridge.NameKind, string) {
 	return bridge.ParseName(obj.Name())
 }
 
-// cTypeName returns the C spelling of a cgo type (_Ctype_X, or an alias
-// such as _Ctype_size_t), or "".
-func cTypeName(t types.Type) string {
-	switch x := t.(type) {
-	case *types.Alias:
-		if k, n := bridge.ParseName(x.Obj().Name()); k == bridge.CType {
-			return n
-		}
-		return cTypeName(types.Unalias(x))
-	case *types.Named:
-		if k, n := bridge.ParseName(x.Obj().Name()); k == bridge.CType {
-			return n
-		}
-	}
-	return ""
-}
-
-// cgoTypeSel spells a C type as a selector of C: "unsigned int" is
-// C.uint.
-func cgoTypeSel(cname string) string {
-	switch cname {
-	case "unsigned int":
-		return "uint"
-	case "unsigned long":
-		return "ulong"
-	case "unsigned short":
-		return "ushort"
-	case "unsigned char":
-		return "uchar"
-	case "signed char":
-		return "schar"
-	case "long long":
-		return "longlong"
-	case "unsigned long long":
-		return "ulonglong"
-	}
-	return strings.ReplaceAll(cname, " ", "_")
-}
-
-// goTypeString spells a type as the user wrote it: C.int rather than
-// _Ctype_int, and package-local names unqualified.
-func (c *checker) goTypeString(t types.Type) string {
-	return strings.ReplaceAll(types.TypeString(t, types.RelativeTo(c.pass.Pkg)), "_Ctype_", "C.")
-}
-
-// cgoNames matches the names cgo writes in place of the user's C.x.
-var cgoNames = regexp.MustCompile(`\(_C(?:func|2func|type|macro)_(\w+)\)|_C(?:func|2func|type|macro|var|iconst|fconst|sconst)_(\w+)`)
-
-// exprString spells an expression as the user wrote it: cgo's output
-// has (_Cfunc_f)(x) where the user wrote C.f(x).
-func exprString(e ast.Expr) string {
-	return cgoNames.ReplaceAllStringFunc(types.ExprString(e), func(m string) string {
-		sub := cgoNames.FindStringSubmatch(m)
-		for _, s := range sub[1:] {
-			if s != "" {
-				return "C." + s
-			}
-		}
-		return m
-	})
-}
-
 // report reports a finding found on some targets; the message names the
 // targets when the finding does not hold for the host.
-func (c *checker) report(pos token.Pos, on []*target, format string, args ...any) {
+func (c *checker) report(pos token.Pos, on []*target, category, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if len(on) > 0 && on[0] != c.host {
 		msg = "on " + targetList(on) + ": " + msg
 	}
-	c.pass.Report(analysis.Diagnostic{Pos: pos, Message: msg})
+	c.pass.Report(analysis.Diagnostic{Pos: pos, Category: category, Message: msg})
 }

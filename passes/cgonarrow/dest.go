@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // A cDest is where a converted value goes to C.
@@ -55,7 +56,7 @@ func (c *checker) destination(conv ast.Expr) *cDest {
 					continue
 				}
 				if sel, ok := ast.Unparen(p.Lhs[i]).(*ast.SelectorExpr); ok {
-					if t := c.pass.TypesInfo.TypeOf(sel.X); cTypeName(t) != "" || isPtrToC(t) {
+					if t := c.pass.TypesInfo.TypeOf(sel.X); checkutil.CTypeName(t) != "" || isPtrToC(t) {
 						return &cDest{callee: "a C struct field", paramName: sel.Sel.Name}
 					}
 				}
@@ -181,7 +182,7 @@ func isPtrToC(t types.Type) bool {
 		return false
 	}
 	p, ok := t.Underlying().(*types.Pointer)
-	return ok && cTypeName(p.Elem()) != ""
+	return ok && checkutil.CTypeName(p.Elem()) != ""
 }
 
 // bufferPassed reports whether the buffer whose length is taken also
@@ -222,7 +223,7 @@ func (c *checker) bufferPassed(buf ast.Expr, d *cDest, conv ast.Expr) bool {
 		case *ast.AssignStmt:
 			for i, l := range n.Lhs {
 				if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok && i < len(n.Rhs) && !contains(n.Rhs[i], conv) {
-					if t := c.pass.TypesInfo.TypeOf(sel.X); (cTypeName(t) != "" || isPtrToC(t)) && c.mentions(n.Rhs[i], obj, 0) {
+					if t := c.pass.TypesInfo.TypeOf(sel.X); (checkutil.CTypeName(t) != "" || isPtrToC(t)) && c.mentions(n.Rhs[i], obj, 0) {
 						found = true
 					}
 				}
