@@ -1,5 +1,7 @@
 package bridge
 
+import "strings"
+
 // Knowledge is a table of facts about library functions that have no
 // body ffivet can read: libc, and whatever an annotations file adds.
 type Knowledge struct {
@@ -12,6 +14,21 @@ func (k *Knowledge) Summary(name string) *Summary {
 		return nil
 	}
 	return k.funcs[name]
+}
+
+// isErrnoLocator reports whether name is a function that implements
+// errno (see errnoLocators).
+func isErrnoLocator(name string) bool { return errnoLocators[name] }
+
+// compilerBuiltinOf returns what the table knows of GCC builtin name.
+func compilerBuiltinOf(name string) (compilerBuiltin, bool) {
+	b, ok := compilerBuiltins[name]
+	return b, ok
+}
+
+// libcNameOfBuiltin returns X for a builtin __builtin_X.
+func libcNameOfBuiltin(name string) (string, bool) {
+	return strings.CutPrefix(name, builtinPrefix)
 }
 
 // declaredSummary answers Package.Summary from every source ffivet has,

@@ -486,17 +486,17 @@ func closers(open []byte) string {
 func missingHeaders(msg string) []missingHeader {
 	const notFound = "include file not found: "
 	var out []missingHeader
-	for _, line := range strings.Split(msg, "\n") {
-		i := strings.Index(line, notFound)
-		if i < 0 {
+	for line := range strings.SplitSeq(msg, "\n") {
+		before, after, ok := strings.Cut(line, notFound)
+		if !ok {
 			continue
 		}
-		name := strings.TrimSpace(line[i+len(notFound):])
+		name := strings.TrimSpace(after)
 		if strings.Trim(name, `"<>`) == "" {
 			continue
 		}
 		m := missingHeader{name: name}
-		if pos, _, ok := splitPos(line[:i]); ok {
+		if pos, _, ok := splitPos(before); ok {
 			m.pos = pos
 		}
 		out = append(out, m)

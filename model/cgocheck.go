@@ -221,8 +221,8 @@ func cgoHasPointer(t types.Type, top bool, depth int) bool {
 	case *types.Array:
 		return cgoHasPointer(u.Elem(), top, depth+1)
 	case *types.Struct:
-		for i := 0; i < u.NumFields(); i++ {
-			if cgoHasPointer(u.Field(i).Type(), top, depth+1) {
+		for field := range u.Fields() {
+			if cgoHasPointer(field.Type(), top, depth+1) {
 				return true
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -117,9 +118,7 @@ func (s *state) clone() *state {
 	c.regs = cloneSet(s.regs)
 	c.cells = cloneSet(s.cells)
 	c.bound = make(map[ssa.Value][]effect, len(s.bound))
-	for k, v := range s.bound {
-		c.bound[k] = v
-	}
+	maps.Copy(c.bound, s.bound)
 	c.defers = append([]effect(nil), s.defers...)
 	return &c
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 
@@ -374,10 +375,8 @@ func (e *tsEngine) follow(f *Function, p *tsPath, c *ssa.CallCommon, args, binds
 	if fn == nil || len(fn.Blocks) == 0 || depth >= maxFollow || (fn.Pkg != f.res.SSA && fn.Parent() == nil) {
 		return nil, true, true
 	}
-	for _, s := range e.stack {
-		if s == fn {
-			return nil, true, true
-		}
+	if slices.Contains(e.stack, fn) {
+		return nil, true, true
 	}
 	entry := &tsPath{st: p.st, regs: map[ssa.Value]bool{}, cells: map[ssa.Value]bool{}}
 	for _, i := range args {

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -490,9 +491,10 @@ func (fc *fnCtx) reportFailureTest(ev *model.Event, u errUse, how reach) {
 	}
 	call := fc.model.CallStart(ev.Pos)
 	fc.pass.Report(analysis.Diagnostic{
-		Pos: fc.model.CallStart(pos),
+		Pos:      fc.model.CallStart(pos),
+		Category: "errno-without-failure",
 		Message: fmt.Sprintf("%s from %s at line %d is %s%s: errno is meaningful only when %s fails (%s), and a successful call may leave it set; test the result first: if %s { ... %s ... }",
-			errName, ev.Callee.UserName(), fc.line(call), what, where, name, fails, check, errName),
+			errName, ev.Callee.UserName(), checkutil.Line(fc.pass.Fset, call), what, where, name, fails, check, errName),
 		Related: []analysis.RelatedInformation{{Pos: call, Message: "the two-value form of " + ev.Callee.UserName()}},
 	})
 }

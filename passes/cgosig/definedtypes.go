@@ -7,6 +7,7 @@ import (
 	"go/types"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // DefinedFromC is the fact that a named Go type is defined from a C type,
@@ -79,7 +80,7 @@ func (c *checker) definedTypes() {
 	for obj := range rhs {
 		t := rhs[obj]
 		for range maxDefinitionChain {
-			if name := cTypeName(t); name != "" {
+			if name := checkutil.CTypeName(t); name != "" {
 				if c.bridge != nil {
 					c.fromC[obj] = c.localFact(name)
 				}
