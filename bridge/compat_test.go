@@ -61,7 +61,7 @@ import "C"
 	}
 }
 
-// A compiler header cc/v4 cannot read is left out: the rest of the unit
+// A system header cc/v4 cannot read is left out: the rest of the unit
 // is still known, and the package gets one warning naming the header and
 // line, however many of its files include it. On linux/386, glibc's
 // <complex.h> declares functions of _Complex _Float128, which has no
