@@ -13,6 +13,7 @@ import (
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
 	"github.com/ffivet/ffivet/passes/cgohandle"
+	"github.com/ffivet/ffivet/passes/cgonarrow"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
 	"golang.org/x/tools/go/analysis"
@@ -25,6 +26,7 @@ var checks = []*analysis.Analyzer{
 	cgopointer.Analyzer,
 	cgohandle.Analyzer,
 	cgosig.Analyzer,
+	cgonarrow.Analyzer,
 }
 
 // all holds the checks wrapped once, so that every caller of All gets
