@@ -1,5 +1,7 @@
 package bridge
 
+import "slices"
+
 // Knowledge is a table of facts about library functions that have no
 // body ffivet can read: libc, and whatever an annotations file adds.
 type Knowledge struct {
@@ -91,6 +93,10 @@ func (p *Package) applyNote(s *Summary, f *Func, n Annotation) {
 	case "out-owned":
 		if i, ok := setParam(Borrows); ok {
 			s.OutOwned[i] = p.noteAllocator(n)
+		}
+	case "unterminated":
+		if i, ok := n.argIndex(); ok && !slices.Contains(s.Unterminated, i) {
+			s.Unterminated = append(s.Unterminated, i)
 		}
 	case "sets-errno":
 		s.SetsErrno, s.ErrnoOnFailure, s.ErrnoOnlySignal = Yes, true, false

@@ -36,6 +36,9 @@ type libcEntry struct {
 	errno    Tristate
 	errnoOn  bool // errno meaningful only on failure
 	errnoSig bool // errno is the only error signal
+	// unterminated lists buffers filled without a terminating NUL, the
+	// result counting the bytes written.
+	unterminated []int
 }
 
 func param(i int) *int { return &i }
@@ -46,7 +49,8 @@ func (e libcEntry) summary() *Summary {
 		ReturnsOwned: e.returns, ReturnsBorrowed: e.borrowed, ReturnsParam: -1,
 		OutOwned: e.out, Success: e.success, SetsErrno: e.errno,
 		ErrnoOnFailure: e.errnoOn, ErrnoOnlySignal: e.errnoSig,
-		Params: map[int]Effect{}, Deallocs: map[int]*Allocator{},
+		Unterminated: e.unterminated,
+		Params:       map[int]Effect{}, Deallocs: map[int]*Allocator{},
 	}
 	for i, a := range e.frees {
 		s.Params[i] |= Frees
@@ -211,7 +215,14 @@ var libcTable = []libcEntry{
 	// File descriptors and the file system.
 	{name: "open", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "close", success: SuccessZero, errno: Yes, errnoOn: true},
-	{name: "read", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	// read, pread, recv and readlink fill a buffer with bytes and no
+	// NUL after them; the result says how many.
+	{name: "read", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "pread", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recv", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recvfrom", borrows: []int{1, 5}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlink", borrows: []int{0, 1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlinkat", borrows: []int{1, 2}, unterminated: []int{2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "write", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "lseek", success: SuccessNotMinus1, errno: Yes, errnoOn: true},
 	{name: "unlink", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},

@@ -175,6 +175,11 @@ type Summary struct {
 	// CallsGo lists exported Go functions the function may call,
 	// directly or through other C functions.
 	CallsGo []string
+
+	// Unterminated lists buffer parameters the function fills with bytes
+	// it does not follow with a NUL, returning how many it wrote (read,
+	// readlink, recv): the buffer is not a C string afterwards.
+	Unterminated []int
 }
 
 // Effect returns the effect on parameter i, or EffectUnknown when the
@@ -231,6 +236,9 @@ func (s *Summary) String() string {
 	}
 	if len(s.CallsGo) > 0 {
 		parts = append(parts, "calls-go="+strings.Join(s.CallsGo, ","))
+	}
+	for _, i := range s.Unterminated {
+		parts = append(parts, fmt.Sprintf("unterminated%d", i))
 	}
 	return fmt.Sprintf("%s[%s: %s]", s.Name, s.Source, strings.Join(parts, " "))
 }

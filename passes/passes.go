@@ -15,6 +15,7 @@ import (
 	"github.com/ffivet/ffivet/passes/cgohandle"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
+	"github.com/ffivet/ffivet/passes/cgounsafe"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -25,6 +26,7 @@ var checks = []*analysis.Analyzer{
 	cgopointer.Analyzer,
 	cgohandle.Analyzer,
 	cgosig.Analyzer,
+	cgounsafe.Analyzer,
 }
 
 // all holds the checks wrapped once, so that every caller of All gets

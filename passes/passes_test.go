@@ -52,7 +52,7 @@ func TestAllTogether(t *testing.T) {
 		Dir:  filepath.Join(dir, "src"),
 		Env:  append(os.Environ(), "GOPATH="+dir, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off"),
 	}
-	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoerrno", "cgopointer", "cgohandle", "cgosig")
+	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoerrno", "cgopointer", "cgohandle", "cgosig", "cgounsafe")
 	if err != nil {
 		t.Fatal(err)
 	}
