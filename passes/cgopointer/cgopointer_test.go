@@ -34,3 +34,10 @@ func TestRaw(t *testing.T) {
 func TestProcessedGlobals(t *testing.T) {
 	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerglobal")
 }
+
+// TestSlices runs the check of addresses of slice elements computed
+// before the call, in both shapes.
+func TestSlices(t *testing.T) {
+	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerslice")
+	rawcgo.RunTest(t, testdata(t), cgopointer.Analyzer, "cgopointerslice")
+}
