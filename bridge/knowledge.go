@@ -18,7 +18,8 @@ func (k *Knowledge) Summary(name string) *Summary {
 
 // declaredSummary answers Package.Summary from every source ffivet has,
 // in order of precedence: ffivet annotations, the summary of a C body,
-// GNU/clang attributes, the knowledge table. A higher source overrides
+// GNU/clang attributes, the knowledge table, the callback-context
+// convention. A higher source overrides
 // only what it says: an annotation "sets-errno" on a function with a
 // body changes the errno facts of the body's summary and keeps the rest.
 // It returns nil when nothing is known.
@@ -43,6 +44,9 @@ func (p *Package) declaredSummary(name string) *Summary {
 	base := body
 	if base == nil {
 		base = p.attributeSummary(f, table)
+		if !f.HasBody {
+			base = contextConvention(f, base)
+		}
 	}
 	if len(f.Notes) > 0 {
 		return p.annotatedSummary(f, base)

@@ -261,6 +261,10 @@ var libcTable = []libcEntry{
 
 	// Sorting and searching only use the array during the call.
 	{name: "qsort", borrows: []int{0}, errno: No},
+	// qsort_r and dl_iterate_phdr hand their context to the callback
+	// during the call only.
+	{name: "qsort_r", borrows: []int{0, 4}, errno: No},
+	{name: "dl_iterate_phdr", borrows: []int{1}, errno: No},
 	{name: "bsearch", retParam: param(1), borrows: []int{0, 1}, errno: No},
 }
 

@@ -112,10 +112,11 @@ const (
 	FromTable                    // the libc knowledge table
 	FromAnnotation               // an ffivet: annotation or the config file
 	FromAttributes               // GNU/clang attributes on the declaration
+	FromConvention               // the callback-context convention of a bodiless declaration
 )
 
 func (s Source) String() string {
-	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes"}[s]
+	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes", "convention"}[s]
 }
 
 // A Summary is what a C function does at the boundary, as far as ffivet
@@ -175,6 +176,11 @@ type Summary struct {
 	// CallsGo lists exported Go functions the function may call,
 	// directly or through other C functions.
 	CallsGo []string
+
+	// Conventional lists the parameters whose effect comes from the
+	// callback-context convention (see ContextConvention) rather than
+	// from anything declared about the function.
+	Conventional []int
 
 	// Unterminated lists buffer parameters the function fills with bytes
 	// it does not follow with a NUL, returning how many it wrote (read,

@@ -41,3 +41,10 @@ func TestSlices(t *testing.T) {
 	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerslice")
 	rawcgo.RunTest(t, testdata(t), cgopointer.Analyzer, "cgopointerslice")
 }
+
+// TestContexts runs the check of Go memory given to C as a callback's
+// context, kept by convention, in both shapes.
+func TestContexts(t *testing.T) {
+	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerctx")
+	rawcgo.RunTest(t, testdata(t), cgopointer.Analyzer, "cgopointerctx")
+}
