@@ -431,13 +431,15 @@ func (ev *errnoEvent) isRead() bool { return ev.kind == evRead || ev.kind == evC
 
 type errnoEvent struct {
 	kind     errnoEventKind
-	name     string   // callee, for calls
-	sets     Tristate // callee's SetsErrno
-	used     bool     // the call's result is used, so it may be tested for failure
-	signal   bool     // errno is the callee's only error signal (strtol)
-	reads    bool     // the callee reads the errno its caller left
-	clobbers []string // calls the callee makes before it reads that errno
-	failing  bool     // for exits: the value returned reports failure
+	name     string      // callee, for calls
+	sets     Tristate    // callee's SetsErrno
+	used     bool        // the call's result is used, so it may be tested for failure
+	signal   bool        // errno is the callee's only error signal (strtol)
+	reads    bool        // the callee reads the errno its caller left
+	clobbers []string    // calls the callee makes before it reads that errno
+	failing  bool        // for exits: the value returned reports failure
+	fail     SuccessTest // for failing exits: the test the returned value fails
+	zero     bool        // for writes: errno = 0
 	arms     []branchMark
 }
 
@@ -652,6 +654,11 @@ func (fs *fnState) summary() (*Summary, entryErrno) {
 	sum.ErrnoClobbers, entry = errnoClobbers(fs.events)
 	sum.ReadsCallerErrno = entry.reads
 	sum.ErrnoExitClobbers = exitClobbers(fs.events)
+	if sum.SetsErrno == Yes && sum.Success == SuccessUnknown {
+		if t := failureConvention(fs.events); t != SuccessUnknown {
+			sum.Success, sum.ErrnoOnFailure = t, true
+		}
+	}
 	for g := range fs.callsGo {
 		sum.CallsGo = append(sum.CallsGo, g)
 	}
@@ -1329,7 +1336,8 @@ func (fs *fnState) jump(js *cc.JumpStatement, st flow) flow {
 			var v oset
 			v, st = fs.fullExpr(js.ExpressionList, st)
 			fs.retOrigins = fs.retOrigins.union(v)
-			fs.event(errnoEvent{kind: evExit, failing: fs.failureValue(js.ExpressionList)})
+			failing := fs.failureValue(js.ExpressionList)
+			fs.event(errnoEvent{kind: evExit, failing: failing, fail: fs.failedTest(js.ExpressionList, failing)})
 		}
 		if st.live {
 			fs.returns = append(fs.returns, st.must)
@@ -1846,7 +1854,7 @@ func (fs *fnState) assign(x *cc.AssignmentExpression) oset {
 			fs.event(errnoEvent{kind: evRead})
 		}
 		fs.value(x.AssignmentExpression)
-		fs.event(errnoEvent{kind: evWrite})
+		fs.event(errnoEvent{kind: evWrite, zero: x.Case == cc.AssignmentExpressionAssign && isZeroConst(x.AssignmentExpression)})
 		fs.wroteErrno = true
 		return nullSet
 	}
