@@ -4,12 +4,11 @@ import (
 	_ "embed"
 	"go/ast"
 	"go/token"
-	"go/types"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -39,7 +38,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil || isCgoGeneratedName(fd.Name.Name) {
+			if !ok || fd.Body == nil || checkutil.IsCgoGeneratedName(fd.Name.Name) {
 				continue
 			}
 			c.views(f, fd)
@@ -76,32 +75,6 @@ func (c *checker) userFile(f *ast.File) bool {
 		}
 	}
 	return true
-}
-
-// isCgoGeneratedName reports whether a function is one cgo writes into
-// the user's files.
-func isCgoGeneratedName(name string) bool {
-	return strings.HasPrefix(name, "_cgo") || strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_C2func_")
-}
-
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
-
-// cgoNames matches the names cgo writes in place of the user's C.x:
-// (_Cfunc_f) for a called function, _Ctype_int for a type.
-var cgoNames = regexp.MustCompile(`\(_C(?:func|2func|type|macro)_(\w+)\)|_C(?:func|2func|type|macro|var|iconst|fconst|sconst)_(\w+)`)
-
-// userText spells an expression as the user wrote it: C.int where cgo's
-// output has _Ctype_int.
-func userText(e ast.Expr) string {
-	return cgoNames.ReplaceAllStringFunc(types.ExprString(e), func(m string) string {
-		sub := cgoNames.FindStringSubmatch(m)
-		for _, s := range sub[1:] {
-			if s != "" {
-				return "C." + s
-			}
-		}
-		return m
-	})
 }
 
 // stripConversions removes type conversions and parentheses around e.

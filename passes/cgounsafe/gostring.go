@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -56,12 +57,13 @@ func (c *checker) unterminatedFill(fn *ssa.Function, mem *model.Memory, events [
 			}
 			arg := "p"
 			if call := findCall(fn, gs.Pos); call != nil && len(call.Args) == 1 {
-				arg = userText(call.Args[0])
+				arg = checkutil.ExprString(call.Args[0])
 			}
 			c.pass.Report(analysis.Diagnostic{
-				Pos: gs.Pos,
+				Pos:      gs.Pos,
+				Category: "unterminated-buffer",
 				Message: fmt.Sprintf("C.GoString reads %s up to a NUL byte, but %s (line %d) filled it without one and returned the number of bytes in %s: GoString reads past the data into whatever follows; use C.GoStringN(%s, C.int(%s)) once %s is known to be >= 0",
-					siteText(c, site), fill.Callee.UserName(), c.line(fill.Pos), length, arg, length, length),
+					siteText(c, site), fill.Callee.UserName(), checkutil.Line(c.pass.Fset, fill.Pos), length, arg, length, length),
 				Related: []analysis.RelatedInformation{{Pos: fill.Pos, Message: "the buffer is filled here, without a terminating NUL"}},
 			})
 			return
@@ -71,7 +73,7 @@ func (c *checker) unterminatedFill(fn *ssa.Function, mem *model.Memory, events [
 
 func siteText(c *checker, s *model.Site) string {
 	if s.Pos.IsValid() {
-		return fmt.Sprintf("%s (line %d)", s.What, c.line(s.Pos))
+		return fmt.Sprintf("%s (line %d)", s.What, checkutil.Line(c.pass.Fset, s.Pos))
 	}
 	return s.What
 }
@@ -215,11 +217,12 @@ func (c *checker) countedField(fn *ssa.Function, ev *model.Event) bool {
 	if lenField == "" || slices.Contains([]string{"", "_"}, field) {
 		return false
 	}
-	x := userText(sel.X)
+	x := checkutil.ExprString(sel.X)
 	c.pass.Report(analysis.Diagnostic{
-		Pos: ev.Pos,
+		Pos:      ev.Pos,
+		Category: "counted-field",
 		Message: fmt.Sprintf("C.GoString reads %s.%s up to a NUL byte, but %s carries its length in field %s: counted data need not be terminated, and GoString then reads past it; use C.GoStringN(%s.%s, C.int(%s.%s))",
-			x, field, userText(&ast.Ident{Name: named.Obj().Name()}), lenField, x, field, x, lenField),
+			x, field, checkutil.CgoSpelling(named.Obj().Name()), lenField, x, field, x, lenField),
 	})
 	return true
 }

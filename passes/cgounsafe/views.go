@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"go/version"
 
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -62,12 +63,12 @@ func (c *checker) view(f *ast.File, s *ast.SliceExpr) {
 	if s.Max != nil && types.ExprString(s.Max) != types.ExprString(s.High) {
 		return
 	}
-	length := userText(s.High)
-	elem := userText(arrType.Elt)
-	ptrText := userText(conv.Args[0])
+	length := checkutil.ExprString(s.High)
+	elem := checkutil.ExprString(arrType.Elt)
+	ptrText := checkutil.ExprString(conv.Args[0])
 	msg := fmt.Sprintf("(*[%s]%s)(...)[:%s] views the memory at %s through an array of %d elements: the array type, not the data, bounds the slice, so a length %s above %d panics (slice bounds out of range) and the type may not fit a 32-bit target; use unsafe.Slice((*%s)(%s), %s)",
 		types.ExprString(arrType.Len), elem, length, ptrText, arr.Len(), length, arr.Len(), elem, ptrText, length)
-	d := analysis.Diagnostic{Pos: s.Pos(), End: s.End(), Message: msg}
+	d := analysis.Diagnostic{Pos: s.Pos(), End: s.End(), Category: "array-view-bound", Message: msg}
 	if fix := c.sliceFix(f, s, arrType); fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 	}
