@@ -87,7 +87,7 @@ func (fs *fnState) failureValue(e cc.ExpressionNode) (failing bool) {
 // IsErrnoLocator reports whether name is a C library function that
 // implements errno: it returns the address of the calling thread's errno
 // (glibc's __errno_location, Darwin's __error, ...).
-func IsErrnoLocator(name string) bool { return errnoLocators[name] }
+func IsErrnoLocator(name string) bool { return isErrnoLocator(name) }
 
 // failedTest is the success test a failing returned value fails: NULL
 // fails SuccessNonNull, -1 fails SuccessNotMinus1, another negative

@@ -1,6 +1,9 @@
 package bridge
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Knowledge is a table of facts about library functions that have no
 // body ffivet can read: libc, and whatever an annotations file adds.
@@ -14,6 +17,21 @@ func (k *Knowledge) Summary(name string) *Summary {
 		return nil
 	}
 	return k.funcs[name]
+}
+
+// isErrnoLocator reports whether name is a function that implements
+// errno (see errnoLocators).
+func isErrnoLocator(name string) bool { return errnoLocators[name] }
+
+// compilerBuiltinOf returns what the table knows of GCC builtin name.
+func compilerBuiltinOf(name string) (compilerBuiltin, bool) {
+	b, ok := compilerBuiltins[name]
+	return b, ok
+}
+
+// libcNameOfBuiltin returns X for a builtin __builtin_X.
+func libcNameOfBuiltin(name string) (string, bool) {
+	return strings.CutPrefix(name, builtinPrefix)
 }
 
 // declaredSummary answers Package.Summary from every source ffivet has,

@@ -278,3 +278,46 @@ var polymorphicHeaders = map[string]bool{
 // IsPolymorphicHeader reports whether the C type named cname (as the
 // bridge spells it: "struct sockaddr") is such a header.
 func IsPolymorphicHeader(cname string) bool { return polymorphicHeaders[cname] }
+
+// errnoLocators are the functions C libraries implement errno with: each
+// returns the address of the calling thread's errno.
+var errnoLocators = map[string]bool{
+	"__errno_location": true, // glibc, musl
+	"__error":          true, // Darwin, FreeBSD
+	"__errno":          true, // Bionic, OpenBSD, newlib
+	"_errno":           true, // Windows CRT
+	"___errno":         true, // Solaris
+}
+
+// A compilerBuiltin is what the table knows of a GCC builtin.
+type compilerBuiltin struct {
+	argResult bool // returns its first argument
+}
+
+// compilerBuiltins are GCC builtins with no effect on their pointer
+// arguments and no effect on errno. Other __builtin_X functions are
+// taken to be the C library's X (__builtin_memcpy is memcpy).
+var compilerBuiltins = map[string]compilerBuiltin{
+	"__builtin_expect":                  {true},
+	"__builtin_expect_with_probability": {true},
+	"__builtin_assume_aligned":          {true},
+	"__builtin_constant_p":              {},
+	"__builtin_unreachable":             {},
+	"__builtin_trap":                    {},
+	"__builtin_va_start":                {},
+	"__builtin_va_end":                  {},
+	"__builtin_va_copy":                 {},
+	"__builtin_prefetch":                {},
+	"__builtin_object_size":             {},
+	"__builtin_dynamic_object_size":     {},
+	"__builtin_bswap16":                 {},
+	"__builtin_bswap32":                 {},
+	"__builtin_bswap64":                 {},
+	"__builtin_clz":                     {},
+	"__builtin_ctz":                     {},
+	"__builtin_popcount":                {},
+	"__builtin_types_compatible_p":      {},
+}
+
+// builtinPrefix starts the names of GCC builtins.
+const builtinPrefix = "__builtin_"

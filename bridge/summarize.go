@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 
 	"modernc.org/cc/v4"
 )
@@ -267,7 +266,7 @@ func (s *summarizer) declaredCallee(name string) *Summary {
 	}
 	sum := s.p.declaredSummary(name)
 	if sum == nil {
-		if base, ok := strings.CutPrefix(name, "__builtin_"); ok {
+		if base, ok := libcNameOfBuiltin(name); ok {
 			sum = s.p.declaredSummary(base)
 		}
 	}

@@ -144,7 +144,7 @@ func (fs *fnState) isErrnoLvalue(e cc.ExpressionNode) bool {
 			return false
 		}
 		c, ok := stripCasts(x.CastExpression).(*cc.PostfixExpression)
-		return ok && c.Case == cc.PostfixExpressionCall && errnoLocators[calleeName(c.PostfixExpression)]
+		return ok && c.Case == cc.PostfixExpressionCall && isErrnoLocator(calleeName(c.PostfixExpression))
 	case *cc.PrimaryExpression:
 		if x.Case != cc.PrimaryExpressionIdent {
 			return false

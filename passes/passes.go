@@ -13,6 +13,7 @@ import (
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
 	"github.com/ffivet/ffivet/passes/cgohandle"
+	"github.com/ffivet/ffivet/passes/cgonarrow"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
 	"github.com/ffivet/ffivet/passes/cgounsafe"
@@ -26,6 +27,7 @@ var checks = []*analysis.Analyzer{
 	cgopointer.Analyzer,
 	cgohandle.Analyzer,
 	cgosig.Analyzer,
+	cgonarrow.Analyzer,
 	cgounsafe.Analyzer,
 }
 

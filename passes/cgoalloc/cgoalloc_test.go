@@ -20,13 +20,13 @@ func testdata(t *testing.T) string {
 // TestProcessed runs the check on cgo's output, as go vet and
 // go/packages present it.
 func TestProcessed(t *testing.T) {
-	analysistest.Run(t, testdata(t), cgoalloc.Analyzer, "cgoalloc")
+	analysistest.Run(t, testdata(t), cgoalloc.Analyzer, "cgoalloc", "cgoallocpaths")
 }
 
 // TestRaw runs the check on the user's own files type-checked the way
 // gopls does.
 func TestRaw(t *testing.T) {
-	rawcgo.RunTest(t, testdata(t), cgoalloc.Analyzer, "cgoalloc")
+	rawcgo.RunTest(t, testdata(t), cgoalloc.Analyzer, "cgoalloc", "cgoallocpaths")
 }
 
 // TestIntrinsicsHeader runs the check on a package whose preamble

@@ -62,5 +62,8 @@
 // structs of scalars), Go memory holding C pointers (C.CString results),
 // C memory holding C pointers, structs passed by value (cgo copies them),
 // memory pinned for as long as C uses it, and C functions that only read
-// their argument during the call.
+// their argument during the call. Go types the package makes out of C
+// memory ((*T)(C.malloc(n)), unsafe.Slice((*T)(p), n) over C memory, an
+// integer type holding C addresses) are not taken for Go memory, or for
+// fake pointers, where their origin cannot be seen.
 package cgopointer
