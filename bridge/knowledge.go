@@ -1,6 +1,9 @@
 package bridge
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Knowledge is a table of facts about library functions that have no
 // body ffivet can read: libc, and whatever an annotations file adds.
@@ -33,7 +36,8 @@ func libcNameOfBuiltin(name string) (string, bool) {
 
 // declaredSummary answers Package.Summary from every source ffivet has,
 // in order of precedence: ffivet annotations, the summary of a C body,
-// GNU/clang attributes, the knowledge table. A higher source overrides
+// GNU/clang attributes, the knowledge table, the callback-context
+// convention. A higher source overrides
 // only what it says: an annotation "sets-errno" on a function with a
 // body changes the errno facts of the body's summary and keeps the rest.
 // It returns nil when nothing is known.
@@ -58,6 +62,9 @@ func (p *Package) declaredSummary(name string) *Summary {
 	base := body
 	if base == nil {
 		base = p.attributeSummary(f, table)
+		if !f.HasBody {
+			base = contextConvention(f, base)
+		}
 	}
 	if len(f.Notes) > 0 {
 		return p.annotatedSummary(f, base)
@@ -108,6 +115,10 @@ func (p *Package) applyNote(s *Summary, f *Func, n Annotation) {
 	case "out-owned":
 		if i, ok := setParam(Borrows); ok {
 			s.OutOwned[i] = p.noteAllocator(n)
+		}
+	case "unterminated":
+		if i, ok := n.argIndex(); ok && !slices.Contains(s.Unterminated, i) {
+			s.Unterminated = append(s.Unterminated, i)
 		}
 	case "sets-errno":
 		s.SetsErrno, s.ErrnoOnFailure, s.ErrnoOnlySignal = Yes, true, false

@@ -36,6 +36,9 @@ type libcEntry struct {
 	errno    Tristate
 	errnoOn  bool // errno meaningful only on failure
 	errnoSig bool // errno is the only error signal
+	// unterminated lists buffers filled without a terminating NUL, the
+	// result counting the bytes written.
+	unterminated []int
 }
 
 func (e libcEntry) summary() *Summary {
@@ -44,7 +47,8 @@ func (e libcEntry) summary() *Summary {
 		ReturnsOwned: e.returns, ReturnsBorrowed: e.borrowed, ReturnsParam: -1,
 		OutOwned: e.out, Success: e.success, SetsErrno: e.errno,
 		ErrnoOnFailure: e.errnoOn, ErrnoOnlySignal: e.errnoSig,
-		Params: map[int]Effect{}, Deallocs: map[int]*Allocator{},
+		Unterminated: e.unterminated,
+		Params:       map[int]Effect{}, Deallocs: map[int]*Allocator{},
 	}
 	for i, a := range e.frees {
 		s.Params[i] |= Frees
@@ -209,7 +213,14 @@ var libcTable = []libcEntry{
 	// File descriptors and the file system.
 	{name: "open", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "close", success: SuccessZero, errno: Yes, errnoOn: true},
-	{name: "read", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	// read, pread, recv and readlink fill a buffer with bytes and no
+	// NUL after them; the result says how many.
+	{name: "read", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "pread", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recv", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recvfrom", borrows: []int{1, 5}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlink", borrows: []int{0, 1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlinkat", borrows: []int{1, 2}, unterminated: []int{2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "write", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "lseek", success: SuccessNotMinus1, errno: Yes, errnoOn: true},
 	{name: "unlink", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
@@ -248,6 +259,10 @@ var libcTable = []libcEntry{
 
 	// Sorting and searching only use the array during the call.
 	{name: "qsort", borrows: []int{0}, errno: No},
+	// qsort_r and dl_iterate_phdr hand their context to the callback
+	// during the call only.
+	{name: "qsort_r", borrows: []int{0, 4}, errno: No},
+	{name: "dl_iterate_phdr", borrows: []int{1}, errno: No},
 	{name: "bsearch", retParam: new(1), borrows: []int{0, 1}, errno: No},
 }
 

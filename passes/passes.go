@@ -16,6 +16,7 @@ import (
 	"github.com/ffivet/ffivet/passes/cgonarrow"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
+	"github.com/ffivet/ffivet/passes/cgounsafe"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -27,6 +28,7 @@ var checks = []*analysis.Analyzer{
 	cgohandle.Analyzer,
 	cgosig.Analyzer,
 	cgonarrow.Analyzer,
+	cgounsafe.Analyzer,
 }
 
 // all holds the checks wrapped once, so that every caller of All gets
