@@ -325,6 +325,10 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 			u.Err = err
 			return u
 		}
+		if why := selfContaining(out.String()); why != "" {
+			u.Err = fmt.Errorf("the C parser cannot read this unit: %s", why)
+			return u
+		}
 		open := openBrackets(out.String())
 		// The values of constant macros are wanted for what the Go side
 		// can name (C.SIZE): the preamble's own and those of the headers
