@@ -394,7 +394,7 @@ func (u *Unit) stubMissing(fsys *overlayFS, err error) bool {
 func (u *Unit) leaveOut(fsys *overlayFS, err error, compilerDirs []string) bool {
 	var pos token.Position
 	var msg string
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for line := range strings.SplitSeq(err.Error(), "\n") {
 		if p, m, ok := splitPos(strings.TrimSpace(line)); ok {
 			pos, msg = p, m
 			break
