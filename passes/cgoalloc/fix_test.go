@@ -3,12 +3,12 @@ package cgoalloc_test
 import (
 	"testing"
 
-	"github.com/ffivet/ffivet/internal/fixtest"
+	"github.com/ffivet/ffivet/internal/checktest"
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 )
 
 // TestFixes applies the deferred frees cgoalloc suggests, in both code
 // shapes, and compares fix.go with fix.go.golden.
 func TestFixes(t *testing.T) {
-	fixtest.Run(t, testdata(t), cgoalloc.Analyzer, "cgoallocfix", "fix.go")
+	checktest.RunWithFixes(t, cgoalloc.Analyzer, "cgoallocfix", "fix.go")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ffivet/ffivet/internal/checktest"
 	"github.com/ffivet/ffivet/internal/testtool"
 )
 
@@ -54,7 +55,7 @@ func TestRuntimePanics(t *testing.T) {
 	}
 	testtool.Need(t, "gcc", "apt-get install gcc")
 	dir := t.TempDir()
-	copyAsMain(t, filepath.Join(testdata(t), "src", "cgopointer"), dir)
+	copyAsMain(t, filepath.Join(checktest.Testdata(t), "src", "cgopointer"), dir)
 	writeDispatcher(t, dir, append(append([]runtimeCase(nil), runtimeCases...), nearMisses...))
 	prog := build(t, dir, "prog", false)
 	var prog2 string

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ffivet/ffivet/internal/checktest"
 	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/internal/testtool"
 	"github.com/ffivet/ffivet/passes/cgosig"
@@ -52,7 +53,7 @@ var verdictCases = []struct {
 // (linux/amd64) and on linux/386.
 func TestVerdictAgainstGCC(t *testing.T) {
 	testtool.Need(t, "gcc", "apt-get install gcc")
-	td := testdata(t)
+	td := checktest.Testdata(t)
 	dir := filepath.Join(td, "src", "cgosig")
 	env := append(os.Environ(), "GOPATH="+td, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off")
 	pkgs, err := rawcgo.Load(filepath.Join(td, "src"), env, "cgosig")

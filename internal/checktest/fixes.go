@@ -1,13 +1,4 @@
-// Package fixtest checks the suggested fixes of a check against .golden
-// files, in both code shapes.
-//
-// analysistest.RunWithSuggestedFixes cannot do it for cgo code: the
-// edits of a finding in a cgo file are positions in cgo's output in the
-// build cache, and it looks for a golden file next to that. Here each
-// edit is mapped back through cgo's //line directives to the user's
-// file, as the ffivet driver does, the edits are applied there, and the
-// result is compared with the file's .golden.
-package fixtest
+package checktest
 
 import (
 	"bytes"
@@ -24,12 +15,12 @@ import (
 	"github.com/ffivet/ffivet/internal/rawcgo"
 )
 
-// Run runs a on the package pkg of testdata/src, in cgo's output with
-// analysistest (which also checks the // want comments) and in the raw
-// shape, and in each checks that applying every suggested fix to each
-// of files gives its .golden.
-func Run(t *testing.T, testdata string, a *analysis.Analyzer, pkg string, files ...string) {
+// RunWithFixes runs a on the package pkg of testdata/src in both code
+// shapes, as Run does, and in each checks that applying every suggested
+// fix to each of files gives its .golden.
+func RunWithFixes(t *testing.T, a *analysis.Analyzer, pkg string, files ...string) {
 	t.Helper()
+	testdata := Testdata(t)
 	dir := filepath.Join(testdata, "src", pkg)
 	t.Run("processed", func(t *testing.T) {
 		var diags []analysis.Diagnostic
