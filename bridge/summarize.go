@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"sort"
-	"strings"
 
 	"modernc.org/cc/v4"
 )
@@ -264,7 +263,7 @@ func (s *summarizer) declaredCallee(name string) *Summary {
 	}
 	sum := s.p.declaredSummary(name)
 	if sum == nil {
-		if base, ok := strings.CutPrefix(name, "__builtin_"); ok {
+		if base, ok := libcNameOfBuiltin(name); ok {
 			sum = s.p.declaredSummary(base)
 		}
 	}

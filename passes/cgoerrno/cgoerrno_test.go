@@ -13,3 +13,9 @@ import (
 func TestCorpus(t *testing.T) {
 	checktest.Run(t, cgoerrno.Analyzer, "cgoerrno")
 }
+
+// TestConventions runs the check on failure conventions inferred from
+// C bodies and annotations, in both shapes.
+func TestConventions(t *testing.T) {
+	checktest.Run(t, cgoerrno.Analyzer, "cgoerrnoconv")
+}

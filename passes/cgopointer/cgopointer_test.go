@@ -23,3 +23,15 @@ func TestCorpus(t *testing.T) {
 func TestProcessedGlobals(t *testing.T) {
 	analysistest.Run(t, checktest.Testdata(t), cgopointer.Analyzer, "cgopointerglobal")
 }
+
+// TestSlices runs the check of addresses of slice elements computed
+// before the call, in both shapes, with its fixes.
+func TestSlices(t *testing.T) {
+	checktest.RunWithFixes(t, cgopointer.Analyzer, "cgopointerslice", "slices.go")
+}
+
+// TestContexts runs the check of Go memory given to C as a callback's
+// context, kept by convention, in both shapes.
+func TestContexts(t *testing.T) {
+	checktest.Run(t, cgopointer.Analyzer, "cgopointerctx")
+}

@@ -15,7 +15,6 @@ func (fc *funcCtx) conversion(call *ast.CallExpr, to types.Type) {
 	if p, ok := to.(*types.Pointer); ok {
 		fc.reinterpret(call, p.Elem())
 	}
-	fc.narrowing(call, to)
 	fc.funcPointer(call, to)
 }
 
