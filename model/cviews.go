@@ -1,6 +1,7 @@
 package model
 
 import (
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -49,6 +50,7 @@ func (v *cViews) scan(res *Result, fn *ssa.Function) {
 	// viewed through a SliceHeader, by the variable both go through.
 	headerData := map[ssa.Value]bool{}
 	headerSlices := map[ssa.Value][]types.Type{}
+	var headerCopies [][2]ssa.Value // to, from
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			switch x := instr.(type) {
@@ -69,7 +71,17 @@ func (v *cViews) scan(res *Result, fn *ssa.Function) {
 				if fa, ok := x.Addr.(*ssa.FieldAddr); ok && fa.Field == 0 && isSliceHeaderPtr(fa.X.Type()) && mem().cAddress(x.Val) {
 					headerData[convRoot(fa.X)] = true
 				}
+				// hdr := reflect.SliceHeader{...} builds the literal
+				// in a temporary and copies it.
+				if ld, ok := x.Val.(*ssa.UnOp); ok && ld.Op == token.MUL && isSliceHeaderPtr(x.Addr.Type()) {
+					headerCopies = append(headerCopies, [2]ssa.Value{convRoot(x.Addr), convRoot(ld.X)})
+				}
 			}
+		}
+	}
+	for _, cp := range headerCopies {
+		if headerData[cp[1]] {
+			headerData[cp[0]] = true
 		}
 	}
 	for root, elems := range headerSlices {

@@ -239,10 +239,9 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 // not a nil constant: the (p, err) convention, under which err != nil
 // means there is no p to release. Each return is read on every way to
 // it: through the phis of its block, pairwise by incoming edge, and
-// through the result variables a function with deferred calls or named
-// results stores before returning, pairwise by the block that stores
-// them. It returns -1 if there is no such result, or when some return's
-// results cannot be paired.
+// through the result variables a function with deferred calls stores
+// before returning (see slotPairs). It returns -1 if there is no such
+// result, or when some return's results cannot be paired.
 func errIndex(fn *ssa.Function, idx int) int {
 	res := fn.Signature.Results()
 	for e := 0; e < res.Len(); e++ {
@@ -314,45 +313,80 @@ func resultSlot(v ssa.Value) *ssa.Alloc {
 	return nil
 }
 
-// slotPairs pairs the values stored into two variables by the same
-// block, the last store of each: a return statement stores all its
-// results together. A variable stored anywhere else (its address taken,
-// or assigned alone) cannot be paired.
+// slotPairs returns the pairs of values two result variables can hold
+// together: for every store into one of them, the value stored with
+// each value the other can hold there (the stores reaching it, or its
+// zero value). Whatever pair a return reads is among them: it is made
+// by the later of the two last stores on its path. A variable whose
+// address is used otherwise than by stores and loads cannot be paired.
 func slotPairs(vs, ws *ssa.Alloc) ([][2]ssa.Value, bool) {
-	last := func(a *ssa.Alloc) (map[*ssa.BasicBlock]ssa.Value, bool) {
-		out := map[*ssa.BasicBlock]ssa.Value{}
-		at := map[*ssa.BasicBlock]*ssa.Store{}
-		for _, ref := range *a.Referrers() {
+	var pairs [][2]ssa.Value
+	for _, slots := range [2][2]*ssa.Alloc{{vs, ws}, {ws, vs}} {
+		stored, other := slots[0], slots[1]
+		for _, ref := range *stored.Referrers() {
 			switch r := ref.(type) {
 			case *ssa.Store:
-				if r.Addr != a {
+				if r.Addr != stored {
 					return nil, false
 				}
-				if prev, ok := at[r.Block()]; !ok || indexOf(r.Block(), prev) < indexOf(r.Block(), r) {
-					at[r.Block()] = r
-					out[r.Block()] = r.Val
+				for _, o := range reachingStores(other, r) {
+					pair := [2]ssa.Value{r.Val, o}
+					if stored == ws {
+						pair = [2]ssa.Value{o, r.Val}
+					}
+					pairs = append(pairs, pair)
 				}
 			case *ssa.UnOp, *ssa.DebugRef:
 			default:
 				return nil, false
 			}
 		}
-		return out, true
-	}
-	vals, ok1 := last(vs)
-	errs, ok2 := last(ws)
-	if !ok1 || !ok2 || len(vals) != len(errs) {
-		return nil, false
-	}
-	var pairs [][2]ssa.Value
-	for b, v := range vals {
-		w, ok := errs[b]
-		if !ok {
-			return nil, false
-		}
-		pairs = append(pairs, [2]ssa.Value{v, w})
 	}
 	return pairs, true
+}
+
+// reachingStores returns the values a local variable can hold at instr:
+// those of the last stores into it on the paths reaching instr, and its
+// zero value where a path starts at the variable's declaration.
+func reachingStores(slot *ssa.Alloc, instr ssa.Instruction) []ssa.Value {
+	var out []ssa.Value
+	seen := map[*ssa.BasicBlock]bool{}
+	// lastIn scans b backwards from before index end; it reports whether
+	// the scan found the value there.
+	lastIn := func(b *ssa.BasicBlock, end int) bool {
+		for i := end - 1; i >= 0; i-- {
+			switch in := b.Instrs[i].(type) {
+			case *ssa.Store:
+				if in.Addr == slot {
+					out = append(out, in.Val)
+					return true
+				}
+			case *ssa.Alloc:
+				if in == slot {
+					out = append(out, ssa.NewConst(nil, pointerElem(slot.Type())))
+					return true
+				}
+			}
+		}
+		return false
+	}
+	b := instr.Block()
+	if lastIn(b, indexOf(b, instr)) {
+		return out
+	}
+	work := append([]*ssa.BasicBlock(nil), b.Preds...)
+	for len(work) > 0 {
+		p := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if !lastIn(p, len(p.Instrs)) {
+			work = append(work, p.Preds...)
+		}
+	}
+	return out
 }
 
 // paramEffect explores an incoming value and summarizes its fate.

@@ -109,3 +109,39 @@ func truncatedLen(s string) (int, error) {
 	defer C.free(unsafe.Pointer(p))
 	return int(C.strlen(p)), nil
 }
+
+// Named results assigned one at a time, then a bare return; the
+// deferred unlock puts them in variables the return reads.
+func namedName(s string) (p *C.char, err error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if s == "" {
+		err = errEmpty
+		return
+	}
+	p = C.CString(s)
+	return
+}
+
+// Near miss: err != nil means namedName allocated nothing.
+func namedLen(s string) (int, error) {
+	p, err := namedName(s)
+	if err != nil {
+		return 0, err
+	}
+	defer C.free(unsafe.Pointer(p))
+	return int(C.strlen(p)), nil
+}
+
+// The error path holds nothing, but the path for "-" leaks.
+func namedLenDash(s string) (int, error) {
+	p, err := namedName(s) // want `memory from namedName at line 138 leaks on the path that returns at line 143\b`
+	if err != nil {
+		return 0, err
+	}
+	if s == "-" {
+		return 0, nil
+	}
+	defer C.free(unsafe.Pointer(p))
+	return int(C.strlen(p)), nil
+}

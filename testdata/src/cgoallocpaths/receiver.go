@@ -77,3 +77,25 @@ func handedOn(s string, keep func(*cbuf)) {
 	b := cbuf{p: C.CString(s)}
 	keep(&b)
 }
+
+func lengths(names []string) int {
+	n := 0
+	for _, s := range names {
+		var b cbuf
+		b.p = C.CString(s) // want `memory from C\.CString at line 85 leaks when the loop at line 83 starts its next iteration`
+		n += b.Len()
+	}
+	return n
+}
+
+// Near miss: each iteration's copy is released by the method.
+func lengthsFreed(names []string) int {
+	n := 0
+	for _, s := range names {
+		var b cbuf
+		b.p = C.CString(s)
+		n += b.Len()
+		b.Free()
+	}
+	return n
+}

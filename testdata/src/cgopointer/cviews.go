@@ -117,6 +117,41 @@ func (o CObj) Free() {
 	C.obj_free(unsafe.Pointer(o))
 }
 
+// A slice header built as a composite literal.
+type cpair struct {
+	peer *cpair
+}
+
+func cPairs(n int) []cpair {
+	hdr := reflect.SliceHeader{Data: uintptr(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof(cpair{})))), Len: n, Cap: n}
+	return *(*[]cpair)(unsafe.Pointer(&hdr))
+}
+
+func flushPairs(pairs []cpair) {
+	C.consume(unsafe.Pointer(&pairs[0]), C.size_t(len(pairs)))
+}
+
+// A Go struct holding a view of C memory and a C handle.
+type cowner struct {
+	node *cnode
+	obj  CObj
+	n    int
+}
+
+func ownNode() *cowner {
+	return &cowner{node: newCNode(), obj: NewCObj()}
+}
+
+func (w *cowner) flush() {
+	C.consume(unsafe.Pointer(w), C.size_t(unsafe.Sizeof(*w)))
+	C.obj_use(unsafe.Pointer(w.obj))
+}
+
+// A C object seen as a Go struct, in another function.
+func passThing(t *cthing) {
+	C.obj_use(unsafe.Pointer(t))
+}
+
 // Bugs: the same types, allocated by Go.
 
 func goNode() {
@@ -151,4 +186,10 @@ var lastTicket ticket
 func useTicket() {
 	lastTicket++
 	C.obj_use(unsafe.Pointer(lastTicket)) // want `C\.obj_use receives an integer \(ticket\) converted to unsafe\.Pointer`
+}
+
+// A Go-allocated struct holding a Go pointer to a view type's value.
+func goOwner() {
+	w := &cowner{node: &cnode{}}
+	C.consume(unsafe.Pointer(w), C.size_t(unsafe.Sizeof(*w))) // want `C\.consume receives Go memory that holds Go pointers`
 }
