@@ -143,7 +143,10 @@ func reservesTerminator(fill *model.Event, i int) bool {
 // resultName returns the name of the variable the user assigned a C
 // call's result to, or "".
 func (c *checker) resultName(fn *ssa.Function, ev *model.Event) string {
-	if ev.Result == nil || len(*ev.Result.Referrers()) == 0 {
+	if ev.Result == nil {
+		return ""
+	}
+	if refs := ev.Result.Referrers(); refs == nil || len(*refs) == 0 {
 		return ""
 	}
 	syn := fn.Syntax()
