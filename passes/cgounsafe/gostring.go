@@ -32,6 +32,10 @@ func (c *checker) goStrings(fn *ssa.Function) {
 		}
 		c.unterminatedFill(fn, mem, events, ev)
 	}
+	if mem == nil {
+		mem = model.NewMemory(f)
+	}
+	c.addressStores(fn, mem, events)
 }
 
 // unterminatedFill reports C.GoString of a buffer that an earlier C call
