@@ -36,6 +36,13 @@ func (c fieldCell) field() *types.Var {
 	return structOf(c.Base.Type()).Field(c.Field)
 }
 
+// callerStruct reports whether the struct holding c is the caller's:
+// its base is a parameter.
+func callerStruct(c fieldCell) bool {
+	_, isParam := c.Base.(*ssa.Parameter)
+	return isParam
+}
+
 // structOf returns the struct a pointer type points to, or nil.
 func structOf(t types.Type) *types.Struct {
 	p, ok := t.Underlying().(*types.Pointer)
