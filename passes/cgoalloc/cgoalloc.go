@@ -69,6 +69,7 @@ func (c *checker) function(fn *ssa.Function) {
 	}
 	c.storedThenFreed(f)
 	c.deferredSlice(f)
+	c.methodFrees(f)
 	var mem *model.Memory
 	for _, ev := range f.Events() {
 		c.inlineAllocs(f, ev)

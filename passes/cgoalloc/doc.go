@@ -33,6 +33,13 @@
 // from C.fopen); and a deferred free whose argument variable is assigned
 // again after the defer statement, so the defer frees the old value.
 //
+// A field freed twice across the methods of its type: a method that
+// frees a field and leaves it set, followed on every path by another
+// call that frees the same field.
+//
+//	l.Destroy() // frees l.ptr, does not set it to nil
+//	l.Close()   // field ptr is freed twice: (*Link).Destroy at line 1 frees it and leaves it set, ...
+//
 // A deferred free of memory the function also stores in a struct its
 // caller gets (the struct it returns, or one a pointer parameter points
 // to): the caller receives a dangling pointer, since a store into a
