@@ -1,5 +1,7 @@
 package bridge
 
+import "slices"
+
 import "modernc.org/cc/v4"
 
 // exitClobbers lists, for the returns of a body that report failure, the
@@ -20,10 +22,8 @@ import "modernc.org/cc/v4"
 func exitClobbers(events []errnoEvent) []string {
 	var out []string
 	add := func(name string) {
-		for _, x := range out {
-			if x == name {
-				return
-			}
+		if slices.Contains(out, name) {
+			return
 		}
 		out = append(out, name)
 	}

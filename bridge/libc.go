@@ -38,8 +38,6 @@ type libcEntry struct {
 	errnoSig bool // errno is the only error signal
 }
 
-func param(i int) *int { return &i }
-
 func (e libcEntry) summary() *Summary {
 	s := &Summary{
 		Name: e.name, Known: true, Source: FromTable,
@@ -129,29 +127,29 @@ var libcTable = []libcEntry{
 	{name: "vasprintf", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "getline", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1, 2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "getdelim", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1, 3}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
-	{name: "realpath", returns: MallocFamily, retParam: param(1), borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "getcwd", returns: MallocFamily, retParam: param(0), success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "realpath", returns: MallocFamily, retParam: new(1), borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "getcwd", returns: MallocFamily, retParam: new(0), success: SuccessNonNull, errno: Yes, errnoOn: true},
 
 	// Strings and memory that do not allocate.
-	{name: "memcpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "memmove", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "memset", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "memcpy", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "memmove", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "memset", retParam: new(0), borrows: []int{0}, errno: No},
 	{name: "memcmp", borrows: []int{0, 1}, errno: No},
-	{name: "memchr", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "memchr", retParam: new(0), borrows: []int{0}, errno: No},
 	{name: "strlen", borrows: []int{0}, errno: No},
 	{name: "strnlen", borrows: []int{0}, errno: No},
 	{name: "strcmp", borrows: []int{0, 1}, errno: No},
 	{name: "strncmp", borrows: []int{0, 1}, errno: No},
-	{name: "strcpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strncpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strcat", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strncat", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strchr", retParam: param(0), borrows: []int{0}, errno: No},
-	{name: "strrchr", retParam: param(0), borrows: []int{0}, errno: No},
-	{name: "strstr", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "strcpy", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strncpy", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strcat", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strncat", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strchr", retParam: new(0), borrows: []int{0}, errno: No},
+	{name: "strrchr", retParam: new(0), borrows: []int{0}, errno: No},
+	{name: "strstr", retParam: new(0), borrows: []int{0, 1}, errno: No},
 	// strtok remembers its string between calls: a pointer passed to it
 	// must stay valid until the tokenizing is done.
-	{name: "strtok", retParam: param(0), keeps: []int{0}, borrows: []int{1}, errno: No},
+	{name: "strtok", retParam: new(0), keeps: []int{0}, borrows: []int{1}, errno: No},
 
 	// Results that point into library-owned memory.
 	{name: "strerror", borrowed: true, errno: No},
@@ -181,7 +179,7 @@ var libcTable = []libcEntry{
 	{name: "tmpfile", returns: fileFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	// freopen reuses the stream it is given and returns it: ownership
 	// stays with whoever owned the stream.
-	{name: "freopen", retParam: param(2), borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "freopen", retParam: new(2), borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "fclose", frees: map[int]*Allocator{0: fileFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
 	{name: "popen", returns: pipeFamily, borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "pclose", frees: map[int]*Allocator{0: pipeFamily}, success: SuccessNotMinus1, errno: Yes, errnoOn: true},
@@ -189,7 +187,7 @@ var libcTable = []libcEntry{
 	{name: "fflush", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
 	{name: "fread", borrows: []int{0, 3}, errno: Yes, errnoOn: true},
 	{name: "fwrite", borrows: []int{0, 3}, errno: Yes, errnoOn: true},
-	{name: "fgets", retParam: param(0), borrows: []int{0, 2}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "fgets", retParam: new(0), borrows: []int{0, 2}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "fputs", borrows: []int{0, 1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	// The buffer given to setvbuf is used by every later operation on the
 	// stream, until it is closed.
@@ -250,7 +248,7 @@ var libcTable = []libcEntry{
 
 	// Sorting and searching only use the array during the call.
 	{name: "qsort", borrows: []int{0}, errno: No},
-	{name: "bsearch", retParam: param(1), borrows: []int{0, 1}, errno: No},
+	{name: "bsearch", retParam: new(1), borrows: []int{0, 1}, errno: No},
 }
 
 // polymorphicHeaders are C structs that the C library uses as the

@@ -56,7 +56,7 @@ var findingLine = regexp.MustCompile(`^([^\s:]+\.go):(\d+):\d+: (?:\[\w+\] )?(\S
 // indented related information and the column.
 func findings(out string) []string {
 	var list []string
-	for _, line := range strings.Split(out, "\n") {
+	for line := range strings.SplitSeq(out, "\n") {
 		m := findingLine.FindStringSubmatch(line)
 		if m == nil {
 			continue

@@ -184,20 +184,21 @@ func checkRealWorldGroup(t *testing.T, bin string, g realWorldGroup) {
 			modules = append(modules, p)
 		}
 	}
-	mod := "module example.com/realworld\n\ngo 1.26\n\nrequire (\n"
+	var mod, main strings.Builder
+	mod.WriteString("module example.com/realworld\n\ngo 1.26\n\nrequire (\n")
 	for _, m := range g.modules {
-		mod += "\t" + m + "\n"
+		mod.WriteString("\t" + m + "\n")
 	}
-	mod += ")\n"
-	main := "package main\n\nimport (\n"
+	mod.WriteString(")\n")
+	main.WriteString("package main\n\nimport (\n")
 	for _, p := range modules {
-		main += "\t_ \"" + p + "\"\n"
+		main.WriteString("\t_ \"" + p + "\"\n")
 	}
-	main += ")\n\nfunc main() {}\n"
-	if err := os.WriteFile("go.mod", []byte(mod), 0o666); err != nil {
+	main.WriteString(")\n\nfunc main() {}\n")
+	if err := os.WriteFile("go.mod", []byte(mod.String()), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile("main.go", []byte(main), 0o666); err != nil {
+	if err := os.WriteFile("main.go", []byte(main.String()), 0o666); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := goCmd(t, "mod", "tidy"); err != nil {
@@ -217,7 +218,7 @@ func checkRealWorldGroup(t *testing.T, bin string, g realWorldGroup) {
 		t.Fatalf("ffivet: exit %d", code)
 	}
 	var got []string
-	for _, line := range strings.Split(out.String(), "\n") {
+	for line := range strings.SplitSeq(out.String(), "\n") {
 		if m := shortFinding.FindStringSubmatch(line); m != nil {
 			got = append(got, m[1]+":"+m[2]+" "+m[3])
 		}

@@ -28,3 +28,10 @@ func TestProcessed(t *testing.T) {
 func TestRaw(t *testing.T) {
 	rawcgo.RunTest(t, testdata(t), cgoalloc.Analyzer, "cgoalloc")
 }
+
+// TestIntrinsicsHeader runs the check on a package whose preamble
+// includes <immintrin.h>, in both shapes: the C side must be read.
+func TestIntrinsicsHeader(t *testing.T) {
+	analysistest.Run(t, testdata(t), cgoalloc.Analyzer, "cgoallocsimd")
+	rawcgo.RunTest(t, testdata(t), cgoalloc.Analyzer, "cgoallocsimd")
+}

@@ -28,7 +28,9 @@
 //
 // A mirror that matches on the host but not on another target is
 // reported with the target named ("on linux/386: ..."): C long is 4
-// bytes there and on windows/amd64.
+// bytes there and on windows/amd64. A Go type defined from a C type
+// (type SizeT C.size_t), in the package or another, has the C type's
+// size on every target.
 //
 // A block from C.malloc(n * C.sizeof_T) used as a pointer to a type of
 // another size.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // narrowing checks C.int(len(b)) and its kin: a Go length converted to
@@ -16,7 +17,7 @@ import (
 // len and cap, Len/Size methods, and variables and fields whose names
 // say size or length.
 func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
-	cname := cTypeName(to)
+	cname := checkutil.CTypeName(to)
 	if cname == "" {
 		return
 	}
@@ -31,7 +32,7 @@ func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
 		return
 	}
 	at := info.TypeOf(arg)
-	if at == nil || cTypeName(at) != "" {
+	if at == nil || checkutil.CTypeName(at) != "" {
 		return
 	}
 	ab, ok := at.Underlying().(*types.Basic)
@@ -77,7 +78,7 @@ func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
 	if on == nil {
 		return
 	}
-	src := exprString(arg)
+	src := checkutil.ExprString(arg)
 	limit := maxConst(first[1], tb.Info()&types.IsUnsigned != 0)
 	fix := fmt.Sprintf("check %s <= %s before converting", src, limit)
 	if use.param == "size_t" {
@@ -89,8 +90,8 @@ func (fc *funcCtx) narrowing(call *ast.CallExpr, to types.Type) {
 	if use.call == nil && !use.builtin {
 		dest = "stored in a C struct field"
 	}
-	fc.report(call.Lparen, on, "C.%s(%s) can truncate a length %s: Go %s is %d bytes, C %s is %d; %s",
-		cgoTypeSel(cname), src, dest, fc.goTypeString(at), first[0], cname, first[1], fix)
+	fc.report(call.Lparen, on, "length-narrowed", "C.%s(%s) can truncate a length %s: Go %s is %d bytes, C %s is %d; %s",
+		checkutil.CgoTypeName(cname), src, dest, checkutil.TypeString(at, fc.pass.Pkg), first[0], cname, first[1], fix)
 }
 
 func maxConst(size int64, unsigned bool) string {
@@ -192,7 +193,7 @@ func (fc *funcCtx) cUse(e ast.Expr) *cUse {
 					continue
 				}
 				if sel, ok := ast.Unparen(p.Lhs[i]).(*ast.SelectorExpr); ok {
-					if t := fc.pass.TypesInfo.TypeOf(sel.X); cTypeName(t) != "" || isPtrToC(t) {
+					if t := fc.pass.TypesInfo.TypeOf(sel.X); checkutil.CTypeName(t) != "" || isPtrToC(t) {
 						return &cUse{callee: "a C struct field"}
 					}
 				}
@@ -365,7 +366,7 @@ func isPtrToC(t types.Type) bool {
 		return false
 	}
 	p, ok := t.Underlying().(*types.Pointer)
-	return ok && cTypeName(p.Elem()) != ""
+	return ok && checkutil.CTypeName(p.Elem()) != ""
 }
 
 // lenOperand returns x for len(x) and cap(x).
@@ -419,7 +420,7 @@ func (fc *funcCtx) bufferPassed(buf ast.Expr, use *cUse, conv ast.Expr) bool {
 		case *ast.AssignStmt:
 			for i, l := range n.Lhs {
 				if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok && i < len(n.Rhs) && !contains(n.Rhs[i], conv) {
-					if t := fc.pass.TypesInfo.TypeOf(sel.X); (cTypeName(t) != "" || isPtrToC(t)) && fc.mentions(n.Rhs[i], obj, 0) {
+					if t := fc.pass.TypesInfo.TypeOf(sel.X); (checkutil.CTypeName(t) != "" || isPtrToC(t)) && fc.mentions(n.Rhs[i], obj, 0) {
 						found = true
 					}
 				}
@@ -489,7 +490,7 @@ func (fc *funcCtx) fromNarrowerC(e ast.Expr, size int64, t *target) bool {
 		if call, ok := e.(*ast.CallExpr); ok && len(call.Args) == 1 {
 			if tv, ok := fc.pass.TypesInfo.Types[call.Fun]; ok && tv.IsType() {
 				inner := fc.pass.TypesInfo.TypeOf(call.Args[0])
-				if name := cTypeName(inner); name != "" {
+				if name := checkutil.CTypeName(inner); name != "" {
 					l := fc.cLayout(name, t)
 					return l != nil && l.Size <= size
 				}
