@@ -585,6 +585,8 @@ func cloneSummary(s *Summary, name string) *Summary {
 		c.Known = true
 		c.ErrnoClobbers = append([]string(nil), s.ErrnoClobbers...)
 		c.CallsGo = append([]string(nil), s.CallsGo...)
+		c.Unterminated = append([]int(nil), s.Unterminated...)
+		c.Conventional = append([]int(nil), s.Conventional...)
 	}
 	params, deallocs, out := map[int]Effect{}, map[int]*Allocator{}, map[int]*Allocator{}
 	if s != nil {

@@ -36,6 +36,9 @@ type libcEntry struct {
 	errno    Tristate
 	errnoOn  bool // errno meaningful only on failure
 	errnoSig bool // errno is the only error signal
+	// unterminated lists buffers filled without a terminating NUL, the
+	// result counting the bytes written.
+	unterminated []int
 }
 
 func (e libcEntry) summary() *Summary {
@@ -44,7 +47,8 @@ func (e libcEntry) summary() *Summary {
 		ReturnsOwned: e.returns, ReturnsBorrowed: e.borrowed, ReturnsParam: -1,
 		OutOwned: e.out, Success: e.success, SetsErrno: e.errno,
 		ErrnoOnFailure: e.errnoOn, ErrnoOnlySignal: e.errnoSig,
-		Params: map[int]Effect{}, Deallocs: map[int]*Allocator{},
+		Unterminated: e.unterminated,
+		Params:       map[int]Effect{}, Deallocs: map[int]*Allocator{},
 	}
 	for i, a := range e.frees {
 		s.Params[i] |= Frees
@@ -209,7 +213,14 @@ var libcTable = []libcEntry{
 	// File descriptors and the file system.
 	{name: "open", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "close", success: SuccessZero, errno: Yes, errnoOn: true},
-	{name: "read", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	// read, pread, recv and readlink fill a buffer with bytes and no
+	// NUL after them; the result says how many.
+	{name: "read", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "pread", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recv", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recvfrom", borrows: []int{1, 5}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlink", borrows: []int{0, 1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlinkat", borrows: []int{1, 2}, unterminated: []int{2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "write", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "lseek", success: SuccessNotMinus1, errno: Yes, errnoOn: true},
 	{name: "unlink", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
@@ -248,6 +259,10 @@ var libcTable = []libcEntry{
 
 	// Sorting and searching only use the array during the call.
 	{name: "qsort", borrows: []int{0}, errno: No},
+	// qsort_r and dl_iterate_phdr hand their context to the callback
+	// during the call only.
+	{name: "qsort_r", borrows: []int{0, 4}, errno: No},
+	{name: "dl_iterate_phdr", borrows: []int{1}, errno: No},
 	{name: "bsearch", retParam: new(1), borrows: []int{0, 1}, errno: No},
 }
 
@@ -263,3 +278,46 @@ var polymorphicHeaders = map[string]bool{
 // IsPolymorphicHeader reports whether the C type named cname (as the
 // bridge spells it: "struct sockaddr") is such a header.
 func IsPolymorphicHeader(cname string) bool { return polymorphicHeaders[cname] }
+
+// errnoLocators are the functions C libraries implement errno with: each
+// returns the address of the calling thread's errno.
+var errnoLocators = map[string]bool{
+	"__errno_location": true, // glibc, musl
+	"__error":          true, // Darwin, FreeBSD
+	"__errno":          true, // Bionic, OpenBSD, newlib
+	"_errno":           true, // Windows CRT
+	"___errno":         true, // Solaris
+}
+
+// A compilerBuiltin is what the table knows of a GCC builtin.
+type compilerBuiltin struct {
+	argResult bool // returns its first argument
+}
+
+// compilerBuiltins are GCC builtins with no effect on their pointer
+// arguments and no effect on errno. Other __builtin_X functions are
+// taken to be the C library's X (__builtin_memcpy is memcpy).
+var compilerBuiltins = map[string]compilerBuiltin{
+	"__builtin_expect":                  {true},
+	"__builtin_expect_with_probability": {true},
+	"__builtin_assume_aligned":          {true},
+	"__builtin_constant_p":              {},
+	"__builtin_unreachable":             {},
+	"__builtin_trap":                    {},
+	"__builtin_va_start":                {},
+	"__builtin_va_end":                  {},
+	"__builtin_va_copy":                 {},
+	"__builtin_prefetch":                {},
+	"__builtin_object_size":             {},
+	"__builtin_dynamic_object_size":     {},
+	"__builtin_bswap16":                 {},
+	"__builtin_bswap32":                 {},
+	"__builtin_bswap64":                 {},
+	"__builtin_clz":                     {},
+	"__builtin_ctz":                     {},
+	"__builtin_popcount":                {},
+	"__builtin_types_compatible_p":      {},
+}
+
+// builtinPrefix starts the names of GCC builtins.
+const builtinPrefix = "__builtin_"

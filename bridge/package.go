@@ -362,7 +362,7 @@ func (u *Unit) warnings() []Warning {
 	var ws []Warning
 	for _, r := range u.rejected {
 		ws = append(ws, Warning{Pos: r.pos, Msg: fmt.Sprintf(
-			"C front end cannot read this compiler header (%s), so it was left out; what it declares is unknown", r.msg)})
+			"C front end cannot read this system header (%s), so it was left out; what it declares is unknown", r.msg)})
 	}
 	for _, m := range u.missing {
 		pos := m.pos

@@ -5,8 +5,8 @@ import (
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
-	"strings"
 
 	"modernc.org/cc/v4"
 )
@@ -106,15 +106,11 @@ func (s *summarizer) ownFile(name string) bool {
 	if name == "" {
 		return false
 	}
-	for _, f := range s.p.GoFiles {
-		if f == name {
-			return true
-		}
+	if slices.Contains(s.p.GoFiles, name) {
+		return true
 	}
-	for _, f := range s.p.CFiles {
-		if f == name {
-			return true
-		}
+	if slices.Contains(s.p.CFiles, name) {
+		return true
 	}
 	return s.p.Dir != "" && filepath.Dir(absPath(name)) == absPath(s.p.Dir)
 }
@@ -267,7 +263,7 @@ func (s *summarizer) declaredCallee(name string) *Summary {
 	}
 	sum := s.p.declaredSummary(name)
 	if sum == nil {
-		if base, ok := strings.CutPrefix(name, "__builtin_"); ok {
+		if base, ok := libcNameOfBuiltin(name); ok {
 			sum = s.p.declaredSummary(base)
 		}
 	}

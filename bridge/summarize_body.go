@@ -224,6 +224,11 @@ func (fs *fnState) summary() (*Summary, entryErrno) {
 	sum.ErrnoClobbers, entry = errnoClobbers(fs.events)
 	sum.ReadsCallerErrno = entry.reads
 	sum.ErrnoExitClobbers = exitClobbers(fs.events)
+	if sum.SetsErrno == Yes && sum.Success == SuccessUnknown {
+		if t := failureConvention(fs.events); t != SuccessUnknown {
+			sum.Success, sum.ErrnoOnFailure = t, true
+		}
+	}
 	for g := range fs.callsGo {
 		sum.CallsGo = append(sum.CallsGo, g)
 	}

@@ -6,40 +6,6 @@ import (
 	"modernc.org/cc/v4"
 )
 
-// errnoLocators are the functions libcs use to implement errno.
-var errnoLocators = map[string]bool{
-	"__errno_location": true, // glibc, musl
-	"__error":          true, // Darwin, FreeBSD
-	"__errno":          true, // Bionic, OpenBSD, newlib
-	"_errno":           true, // Windows CRT
-	"___errno":         true, // Solaris
-}
-
-// compilerBuiltins are GCC builtins with no effect on their pointer
-// arguments and no effect on errno. argResult marks those that return
-// their first argument.
-var compilerBuiltins = map[string]struct{ argResult bool }{
-	"__builtin_expect":                  {true},
-	"__builtin_expect_with_probability": {true},
-	"__builtin_assume_aligned":          {true},
-	"__builtin_constant_p":              {},
-	"__builtin_unreachable":             {},
-	"__builtin_trap":                    {},
-	"__builtin_va_start":                {},
-	"__builtin_va_end":                  {},
-	"__builtin_va_copy":                 {},
-	"__builtin_prefetch":                {},
-	"__builtin_object_size":             {},
-	"__builtin_dynamic_object_size":     {},
-	"__builtin_bswap16":                 {},
-	"__builtin_bswap32":                 {},
-	"__builtin_bswap64":                 {},
-	"__builtin_clz":                     {},
-	"__builtin_ctz":                     {},
-	"__builtin_popcount":                {},
-	"__builtin_types_compatible_p":      {},
-}
-
 func (fs *fnState) call(x *cc.PostfixExpression) oset {
 	name := calleeName(x.PostfixExpression)
 	var decl *cc.Declarator
@@ -52,11 +18,11 @@ func (fs *fnState) call(x *cc.PostfixExpression) oset {
 	for l := x.ArgumentExpressionList; l != nil; l = l.ArgumentExpressionList {
 		args = append(args, fs.value(l.AssignmentExpression))
 	}
-	if errnoLocators[name] {
+	if isErrnoLocator(name) {
 		fs.event(errnoEvent{kind: evRead})
 		return borrowedSet
 	}
-	if b, ok := compilerBuiltins[name]; ok {
+	if b, ok := compilerBuiltinOf(name); ok {
 		if b.argResult && len(args) > 0 {
 			return args[0]
 		}

@@ -1,6 +1,8 @@
 package bridge
 
 import (
+	"slices"
+
 	"modernc.org/cc/v4"
 )
 
@@ -23,13 +25,15 @@ func (ev *errnoEvent) isRead() bool { return ev.kind == evRead || ev.kind == evC
 
 type errnoEvent struct {
 	kind     errnoEventKind
-	name     string   // callee, for calls
-	sets     Tristate // callee's SetsErrno
-	used     bool     // the call's result is used, so it may be tested for failure
-	signal   bool     // errno is the callee's only error signal (strtol)
-	reads    bool     // the callee reads the errno its caller left
-	clobbers []string // calls the callee makes before it reads that errno
-	failing  bool     // for exits: the value returned reports failure
+	name     string      // callee, for calls
+	sets     Tristate    // callee's SetsErrno
+	used     bool        // the call's result is used, so it may be tested for failure
+	signal   bool        // errno is the callee's only error signal (strtol)
+	reads    bool        // the callee reads the errno its caller left
+	clobbers []string    // calls the callee makes before it reads that errno
+	failing  bool        // for exits: the value returned reports failure
+	fail     SuccessTest // for failing exits: the test the returned value fails
+	zero     bool        // for writes: errno = 0
 	arms     []branchMark
 }
 
@@ -60,10 +64,8 @@ type errnoEvent struct {
 // left, and what may overwrite it first.
 func errnoClobbers(events []errnoEvent) (clobbers []string, entry entryErrno) {
 	add := func(list *[]string, name string) {
-		for _, x := range *list {
-			if x == name {
-				return
-			}
+		if slices.Contains(*list, name) {
+			return
 		}
 		*list = append(*list, name)
 	}
@@ -142,7 +144,7 @@ func (fs *fnState) isErrnoLvalue(e cc.ExpressionNode) bool {
 			return false
 		}
 		c, ok := stripCasts(x.CastExpression).(*cc.PostfixExpression)
-		return ok && c.Case == cc.PostfixExpressionCall && errnoLocators[calleeName(c.PostfixExpression)]
+		return ok && c.Case == cc.PostfixExpressionCall && isErrnoLocator(calleeName(c.PostfixExpression))
 	case *cc.PrimaryExpression:
 		if x.Case != cc.PrimaryExpressionIdent {
 			return false

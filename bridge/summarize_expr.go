@@ -438,7 +438,7 @@ func (fs *fnState) assign(x *cc.AssignmentExpression) oset {
 			fs.event(errnoEvent{kind: evRead})
 		}
 		fs.value(x.AssignmentExpression)
-		fs.event(errnoEvent{kind: evWrite})
+		fs.event(errnoEvent{kind: evWrite, zero: x.Case == cc.AssignmentExpressionAssign && isZeroConst(x.AssignmentExpression)})
 		fs.wroteErrno = true
 		return nullSet
 	}

@@ -395,7 +395,8 @@ func (fs *fnState) jump(js *cc.JumpStatement, st flow) flow {
 			var v oset
 			v, st = fs.fullExpr(js.ExpressionList, st)
 			fs.retOrigins = fs.retOrigins.union(v)
-			fs.event(errnoEvent{kind: evExit, failing: fs.failureValue(js.ExpressionList)})
+			failing := fs.failureValue(js.ExpressionList)
+			fs.event(errnoEvent{kind: evExit, failing: failing, fail: fs.failedTest(js.ExpressionList, failing)})
 		}
 		if st.live {
 			fs.returns = append(fs.returns, st.must)

@@ -263,10 +263,11 @@ const (
 	FromTable                    // the libc knowledge table
 	FromAnnotation               // an ffivet: annotation or the config file
 	FromAttributes               // GNU/clang attributes on the declaration
+	FromConvention               // the callback-context convention of a bodiless declaration
 )
 
 func (s Source) String() string {
-	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes"}[s]
+	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes", "convention"}[s]
 }
 
 // A Summary is what a C function does at the boundary, as far as ffivet
@@ -326,6 +327,16 @@ type Summary struct {
 	// CallsGo lists exported Go functions the function may call,
 	// directly or through other C functions.
 	CallsGo []string
+
+	// Conventional lists the parameters whose effect comes from the
+	// callback-context convention (see ContextConvention) rather than
+	// from anything declared about the function.
+	Conventional []int
+
+	// Unterminated lists buffer parameters the function fills with bytes
+	// it does not follow with a NUL, returning how many it wrote (read,
+	// readlink, recv): the buffer is not a C string afterwards.
+	Unterminated []int
 }
 
 // Effect returns the effect on parameter i, or EffectUnknown when the
@@ -382,6 +393,9 @@ func (s *Summary) String() string {
 	}
 	if len(s.CallsGo) > 0 {
 		parts = append(parts, "calls-go="+strings.Join(s.CallsGo, ","))
+	}
+	for _, i := range s.Unterminated {
+		parts = append(parts, fmt.Sprintf("unterminated%d", i))
 	}
 	return fmt.Sprintf("%s[%s: %s]", s.Name, s.Source, strings.Join(parts, " "))
 }

@@ -26,8 +26,9 @@ type Unit struct {
 	// replaced by empty files so the rest of the unit could be read.
 	Stubbed []string
 
-	// LeftOut lists the compiler's own headers that cc/v4 could not
-	// read and that were replaced by empty files, by path.
+	// LeftOut lists the system headers (in the directories the C
+	// compiler searches by default) that cc/v4 could not read and that
+	// were replaced by empty files, by path.
 	LeftOut []string
 
 	// missing says where each stubbed header was included.
@@ -36,7 +37,7 @@ type Unit struct {
 	rejected []rejectedHeader
 }
 
-// A rejectedHeader is a header of the compiler's own that cc/v4 rejected.
+// A rejectedHeader is a system header that cc/v4 rejected.
 type rejectedHeader struct {
 	pos token.Position // of the first error, in the header
 	msg string
@@ -99,7 +100,7 @@ const defaultExpansionLimit = 1 << 26
 // cc/v4 stops at the first missing header, so each one costs a retry.
 const maxStubs = 32
 
-// maxLeftOut bounds how many of the compiler's own headers one unit may
+// maxLeftOut bounds how many system headers one unit may
 // leave out; each one costs a translation.
 const maxLeftOut = 8
 
@@ -308,7 +309,7 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 		{Name: compatName, Value: compatMacros(cfg.ABI)},
 		{Name: r.name, Value: endSafely(r.text)},
 	}
-	compilerDirs := append(append([]string(nil), cfg.HostIncludePaths...), cfg.HostSysIncludePaths...)
+	systemDirs := append(append([]string(nil), cfg.HostIncludePaths...), cfg.HostSysIncludePaths...)
 	var out strings.Builder
 	for {
 		out.Reset()
@@ -317,12 +318,16 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 			// package not installed, a generated header). Stub it and
 			// try again, so the rest of the unit still yields
 			// declarations.
-			if u.stubMissing(fsys, err) || u.leaveOut(fsys, err, compilerDirs) {
+			if u.stubMissing(fsys, err) || u.leaveOut(fsys, err, systemDirs) {
 				continue
 			}
 			// The parser would fail on the same errors, and where the
 			// preprocessor stopped early it could loop forever.
 			u.Err = err
+			return u
+		}
+		if why := selfContaining(out.String()); why != "" {
+			u.Err = fmt.Errorf("the C parser cannot read this unit: %s", why)
 			return u
 		}
 		open := openBrackets(out.String())
@@ -339,7 +344,7 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 			err = fmt.Errorf("%s:1:1: %q left open", endGuardName, open)
 		}
 		if err != nil {
-			if u.leaveOut(fsys, err, compilerDirs) {
+			if u.leaveOut(fsys, err, systemDirs) {
 				continue
 			}
 			// Parsing without type checking would still find function
@@ -379,24 +384,26 @@ func (u *Unit) stubMissing(fsys *overlayFS, err error) bool {
 	return added
 }
 
-// leaveOut replaces by an empty file the compiler's own header in which
-// err's first error lies, and reports whether it did. Such a header is
-// correct C for its compiler that cc/v4 does not read (a type or a
-// builtin it does not know); without it, the unit's own declarations
-// and those of every other header are still known. Only the first error
+// leaveOut replaces by an empty file the system header in which err's
+// first error lies, and reports whether it did. Such a header is correct
+// C for the compiler that cc/v4 does not read (a type or a builtin it
+// does not know); without it, the unit's own declarations and those of
+// every other header are still known. The package's own headers are not
+// left out: what they declare is what the checks need, and an error in
+// them is more likely the package's. Only the first error
 // with a position counts: later ones may follow from it, in headers that
 // are fine. (cc/v4 says some things, such as "__int128 not supported",
 // without a position, and then where the type was used.)
-func (u *Unit) leaveOut(fsys *overlayFS, err error, compilerDirs []string) bool {
+func (u *Unit) leaveOut(fsys *overlayFS, err error, systemDirs []string) bool {
 	var pos token.Position
 	var msg string
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for line := range strings.SplitSeq(err.Error(), "\n") {
 		if p, m, ok := splitPos(strings.TrimSpace(line)); ok {
 			pos, msg = p, m
 			break
 		}
 	}
-	if len(u.LeftOut) >= maxLeftOut || !underAny(pos.Filename, compilerDirs) {
+	if len(u.LeftOut) >= maxLeftOut || !underAny(pos.Filename, systemDirs) {
 		return false
 	}
 	if !fsys.empty(pos.Filename) {

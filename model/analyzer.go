@@ -62,6 +62,8 @@ type Result struct {
 	summaries map[*ssa.Function]*GoSummary
 	functions map[*ssa.Function]*Function
 	imported  map[*types.Func]*GoSummary
+	// views lists the package's Go types that are views of C memory.
+	views *cViews
 
 	// mu guards functions: the checks of one package share its Result
 	// and run in parallel.
@@ -198,6 +200,7 @@ func buildModel(pass *analysis.Pass, res *Result) {
 		f.Objects()
 		f.callStarts = callStarts(fn)
 	}
+	res.views = findCViews(res)
 	res.frozen = true
 }
 

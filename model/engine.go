@@ -354,7 +354,7 @@ func (r *run) explore() {
 	switch r.obj.Kind {
 	case FromParam:
 		s.regs[r.obj.Value] = true
-	case FromFreeVar:
+	case FromFreeVar, FromField:
 		s.cells[r.obj.Cell] = true
 	default:
 		b = r.obj.Site.Block()
@@ -381,7 +381,7 @@ func (r *run) explore() {
 func (r *run) step(s *state, instr ssa.Instruction) (forks []*state, end bool) {
 	b := instr.Block()
 	r.cur = b
-	if instr == r.obj.Site && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
+	if instr == r.obj.Site && !r.obj.Kind.summarized() {
 		// The allocation runs again: a loop.
 		r.reallocate(s, instr)
 		return nil, false
@@ -654,7 +654,7 @@ func (r *run) exec(s *state, instr ssa.Instruction) bool {
 				}
 			}
 		}
-		if s.st == Live && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
+		if s.st == Live && !r.obj.Kind.summarized() {
 			pos := in.Pos()
 			if pos == token.NoPos {
 				pos = funcEnd(r.m.Fn)
@@ -670,15 +670,32 @@ func (r *run) exec(s *state, instr ssa.Instruction) bool {
 	case *ssa.Panic:
 		return false
 	case *ssa.Store:
+		if lit := complitLoad(in.Val); lit != nil && fieldBase(in.Addr) {
+			// The literal's fields become the variable's.
+			for _, fc := range heldFields(s.cells, in.Addr) {
+				delete(s.cells, fc)
+			}
+			for _, fc := range heldFields(s.cells, lit) {
+				delete(s.cells, fc)
+				s.cells[fieldCell{in.Addr, fc.Field}] = true
+			}
+			return true
+		}
+		fc, isField := fieldCellOf(in.Addr)
 		switch {
 		case r.alias(s, in.Val):
-			if r.isCell(in.Addr) && !r.m.exposed[in.Addr] {
+			switch {
+			case r.isCell(in.Addr) && !r.m.exposed[in.Addr]:
 				s.cells[in.Addr] = true
-			} else {
+			case isField:
+				s.cells[fc] = true
+			default:
 				r.escape(s)
 			}
 		case s.cells[in.Addr]:
 			delete(s.cells, in.Addr)
+		case isField && s.cells[fc]:
+			delete(s.cells, fc)
 		}
 		if r.alias(s, in.Addr) {
 			r.use(s, in.Pos())
@@ -701,6 +718,9 @@ func (r *run) exec(s *state, instr ssa.Instruction) bool {
 		// A fresh cell (a variable declared in a loop body).
 		delete(s.cells, in)
 		delete(s.regs, in)
+		for _, fc := range heldFields(s.cells, in) {
+			delete(s.cells, fc)
+		}
 	case *ssa.If, *ssa.Jump, *ssa.DebugRef:
 	case ssa.Value:
 		r.value(s, in)
@@ -858,7 +878,7 @@ func (r *run) value(s *state, v ssa.Value) {
 	case *ssa.Convert, *ssa.ChangeType, *ssa.MultiConvert, *ssa.ChangeInterface, *ssa.MakeInterface, *ssa.TypeAssert:
 	case *ssa.UnOp:
 		if in.Op == token.MUL {
-			if s.cells[in.X] {
+			if fc, ok := fieldCellOf(in.X); ok && s.cells[fc] || s.cells[in.X] {
 				alias = true
 			} else if r.alias(s, in.X) {
 				r.use(s, in.Pos())
@@ -1046,7 +1066,7 @@ func (r *run) callTouches(s *state, c *ssa.CallCommon) bool {
 		return true
 	}
 	for _, a := range c.Args {
-		if r.alias(s, a) || s.cells[a] {
+		if r.alias(s, a) || s.cells[a] || len(heldFields(s.cells, a)) > 0 {
 			return true
 		}
 	}
@@ -1108,6 +1128,25 @@ func (r *run) goCall(s *state, instr ssa.CallInstruction, c *ssa.CallCommon, def
 	name := calleeName(c)
 	var effs []effect
 	for i, a := range c.Args {
+		for _, fc := range heldFields(s.cells, a) {
+			// A method with a pointer receiver, or any function given
+			// the struct's address, does to the field what its summary
+			// says; a deferred one, to what the field holds when it
+			// runs.
+			fe := sum.field(i, fc.Field)
+			eff := effect{act: goAction(fe), pos: c.Pos(), callee: name, viaCell: fc}
+			if !deferred && eff.act == actFree {
+				// It may have reset the field: what the field holds
+				// afterwards is not known to be the freed memory.
+				delete(s.cells, fc)
+			}
+			if fe&bridge.Returned != 0 && !deferred {
+				if v := instr.Value(); v != nil {
+					s.regs[v] = true // an accessor: b.Ptr()
+				}
+			}
+			effs = append(effs, eff)
+		}
 		if !r.alias(s, a) {
 			continue
 		}

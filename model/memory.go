@@ -714,6 +714,11 @@ func (m *Memory) call(c *ssa.Call, env *wrapperEnv) []Loc {
 		}
 		return nil
 	}
+	if env == nil {
+		if site := m.ownedResult(c); site != nil {
+			return []Loc{{site, ""}}
+		}
+	}
 	if env != nil {
 		if c.Parent() == env.fn {
 			if cc := StaticCgoCallee(&c.Call); cc != nil {
@@ -897,7 +902,7 @@ func (m *Memory) byType(v ssa.Value, what string, t types.Type) *Site {
 	s := &Site{Value: v, Pos: v.Pos(), What: what, Type: pointerElemOr(t), ByType: true}
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
-		if !isCType(u.Elem()) {
+		if !isCType(u.Elem()) && !m.f.res.IsCView(u.Elem()) {
 			s.Region = RegionGoHeap
 		}
 		s.Type, s.Array = t, true
@@ -910,7 +915,7 @@ func (m *Memory) byType(v ssa.Value, what string, t types.Type) *Site {
 		s.Region = RegionGoHeap
 		s.Type = t
 	case *types.Pointer:
-		if goDeclared(u.Elem()) {
+		if goDeclared(u.Elem()) && !m.f.res.IsCView(u.Elem()) {
 			s.Region = RegionGoHeap
 		}
 	}

@@ -217,6 +217,9 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 		if !ok || id.Name == "_" || strings.HasPrefix(id.Name, "_cgo") {
 			return nil
 		}
+		if _, isCall := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); !isCall {
+			return nil // b := cbuf{p: C.CString(s)}: the memory is in a field of b
+		}
 		if i+1 >= len(body.List) {
 			return nil
 		}

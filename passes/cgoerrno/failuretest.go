@@ -464,6 +464,9 @@ func (fc *fnCtx) reportFailureTest(ev *model.Event, u errUse, how reach) {
 		errName = "err"
 	}
 	fails := failureSpelling(s.Success)
+	if s.Source == bridge.FromBody {
+		fails += ", as its C body shows"
+	}
 	check := failureCheck(s.Success, res)
 	var what string
 	switch u.kind {

@@ -2,6 +2,7 @@ package cgopointer
 
 import (
 	"fmt"
+	"go/types"
 	"sort"
 	"strings"
 
@@ -126,7 +127,8 @@ func (fc *funcCheck) precomputed(ev *model.Event, i int, l model.Loc) {
 		return
 	}
 	held := fc.unpinned(fc.mem.GoPointersIn(l.Site, ""), ev.Instr)
-	if len(held) == 0 {
+	unknown := len(held) == 0 && fc.foreignArray(l)
+	if len(held) == 0 && !unknown {
 		return
 	}
 	def := fc.addressDefinition(ev, i)
@@ -134,9 +136,15 @@ func (fc *funcCheck) precomputed(ev *model.Event, i int, l model.Loc) {
 	if def != nil {
 		expr = def.text
 	}
-	what := model.PathString(l.Site.Type, ruleExtent(l.Path))
-	msg := fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, %s, not just %s; that allocation holds Go pointers (%s), so the call panics; write the address expression in the call itself",
-		ev.Callee.UserName(), expr, fc.siteText(l.Site), what, fc.heldText(held[0], l.Site))
+	var msg string
+	if unknown {
+		msg = fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, not just the backing array of %s; that array comes from the caller and may sit inside a struct that holds Go pointers (a field array sliced by its owner, a bytes.Buffer's), and then the call panics; write the address expression in the call itself, after checking the slice is not empty",
+			ev.Callee.UserName(), expr, fc.siteText(l.Site))
+	} else {
+		what := model.PathString(l.Site.Type, ruleExtent(l.Path))
+		msg = fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, %s, not just %s; that allocation holds Go pointers (%s), so the call panics; write the address expression in the call itself",
+			ev.Callee.UserName(), expr, fc.siteText(l.Site), what, fc.heldText(held[0], l.Site))
+	}
 	d := analysis.Diagnostic{Pos: ev.Pos, Category: "address-before-call", Message: msg}
 	if def != nil {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: def.assign.Pos(), Message: "the address is computed here"})
@@ -194,4 +202,20 @@ func isAppend(s *model.Site) bool {
 	}
 	b, ok := c.Call.Value.(*ssa.Builtin)
 	return ok && b.Name() == "append"
+}
+
+// foreignArray reports a pointer to an element of a slice's backing
+// array that the function did not allocate (a parameter, a field, a
+// result of another function): the array may be part of a larger
+// allocation, such as an array field of a struct sliced by its owner,
+// and cgo's whole-allocation check then covers the struct. A slice the
+// function makes itself is its own allocation, and memory pinned in the
+// function may be that struct.
+func (fc *funcCheck) foreignArray(l model.Loc) bool {
+	s := l.Site
+	if !s.Array || s.Local || !s.Region.IsGo() || !strings.HasPrefix(l.Path, "[]") || len(fc.mem.Pins()) > 0 {
+		return false
+	}
+	_, isSlice := s.Type.Underlying().(*types.Slice)
+	return isSlice
 }

@@ -2,6 +2,7 @@ package cgopointer
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkutil"
@@ -21,6 +22,9 @@ func (fc *funcCheck) keeps(ev *model.Event, i int, l model.Loc) {
 	how := "which keeps it after the call returns"
 	if ev.Summary.Source == bridge.FromAnnotation {
 		how = "which keeps it after the call returns (ffivet:keeps)"
+	}
+	if slices.Contains(ev.Summary.Conventional, i) {
+		how = fmt.Sprintf("as the context of the callback it registers, which such C functions keep after the call returns (annotate the declaration ffivet:borrows arg=%d if this one does not)", i+1)
 	}
 	d := analysis.Diagnostic{Pos: ev.Pos}
 	if site.Pos.IsValid() {

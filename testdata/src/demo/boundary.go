@@ -16,6 +16,12 @@ static void register_item(void *p) { registered = p; }
 static void count_items(int *n) { *n = 3; }
 
 static int use_handle(uintptr_t h) { return h != 0; }
+
+static unsigned checksum(const unsigned char *p, int n) {
+	unsigned sum = 0;
+	for (int i = 0; i < n; i++) sum += p[i];
+	return sum;
+}
 */
 import "C"
 
@@ -55,6 +61,11 @@ func Count() int {
 	return n
 }
 
+// Checksum hands C the length of b as an int: from 2 GiB on it wraps.
+func Checksum(b []byte) uint {
+	return uint(C.checksum((*C.uchar)(unsafe.Pointer(&b[0])), C.int(len(b))))
+}
+
 // Lookup passes v to C as a handle for the call, and forgets to delete
 // the handle on the error path.
 func Lookup(v any) (int, error) {
@@ -64,4 +75,10 @@ func Lookup(v any) (int, error) {
 	}
 	defer h.Delete()
 	return int(C.use_handle(C.uintptr_t(h))), nil
+}
+
+// Contents views n bytes of C memory through an array type of 1 GiB:
+// a larger buffer panics.
+func Contents(p unsafe.Pointer, n int) []byte {
+	return (*[1 << 30]byte)(p)[:n:n]
 }

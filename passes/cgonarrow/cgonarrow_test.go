@@ -1,0 +1,15 @@
+package cgonarrow_test
+
+import (
+	"testing"
+
+	"github.com/ffivet/ffivet/internal/checktest"
+	"github.com/ffivet/ffivet/passes/cgonarrow"
+)
+
+// TestCorpus runs the check on its corpus in both code shapes: cgo's
+// output, as go vet and go/packages present it, and the user's own files
+// type-checked the way gopls does.
+func TestCorpus(t *testing.T) {
+	checktest.Run(t, cgonarrow.Analyzer, "cgonarrow")
+}
