@@ -33,6 +33,7 @@ func serveLSP(args []string, analyzers []*analysis.Analyzer, stdin io.ReadCloser
 	fs.SetOutput(stderr)
 	fs.BoolVar(&opts.tests, "test", true, "check test files too")
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags, as for go build")
+	fs.StringVar(&opts.cgo, "cgo", "types", cgoUsage)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), lspUsage)
 		fs.PrintDefaults()
@@ -77,6 +78,7 @@ func lspChecker(opts options, analyzers []*analysis.Analyzer) lsp.Checker {
 			srcs:   report.NewSources(nil),
 			ctx:    ctx,
 		}
+		defer d.close()
 		roots, err := d.load([]string{"."}, needFacts(analyzers))
 		if err != nil {
 			return nil, err
