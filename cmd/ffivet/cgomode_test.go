@@ -51,3 +51,22 @@ func TestCgoModesAgree(t *testing.T) {
 		t.Errorf("-cgo=types found:\n%s\n-cgo=run found:\n%s", strings.Join(types, "\n"), strings.Join(built, "\n"))
 	}
 }
+
+// TestCgoTypesAllPackages checks ./... with -cgo=types: the packages
+// cgo's declarations import are loaded without becoming packages to
+// check, and only the broken package is reported as such.
+func TestCgoTypesAllPackages(t *testing.T) {
+	newModule(t)
+	_, stdout, stderr := ffivet(t, "-cgo=types", "./...")
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.Contains(line, "fftest/broken") {
+			t.Errorf("unexpected error: %s", line)
+		}
+	}
+	if !strings.Contains(stdout, "cgopkg/cgopkg.go:13:6: [exportedfunc]") {
+		t.Errorf("no finding in cgopkg:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "syscall") || strings.Contains(stdout, "runtime/cgo") {
+		t.Errorf("findings outside the module:\n%s", stdout)
+	}
+}

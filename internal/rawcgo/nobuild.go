@@ -80,11 +80,13 @@ func LoadNoBuild(cfg *packages.Config, patterns ...string) (roots []*packages.Pa
 		if p.ForTest != "" {
 			base = p.ForTest
 		}
-		if slices.Contains(cgoImports, base) && !namedByPatterns(base, patterns) {
+		if slices.Contains(cgoImports, base) {
 			if p.ID == base {
 				l.extra[base] = p
 			}
-			continue
+			if !namedByPatterns(base, patterns) {
+				continue
+			}
 		}
 		roots = append(roots, p)
 	}
@@ -104,7 +106,9 @@ var cgoImports = []string{"syscall", "runtime/cgo"}
 // themselves, rather than only through dependencies.
 func namedByPatterns(path string, patterns []string) bool {
 	for _, pat := range patterns {
-		if pat == path || pat == "std" || pat == "all" || strings.Contains(pat, "...") {
+		prefix, wildcard := strings.CutSuffix(pat, "...")
+		if pat == path || pat == "std" || pat == "all" ||
+			wildcard && !strings.HasPrefix(pat, ".") && !filepath.IsAbs(pat) && strings.HasPrefix(path, prefix) {
 			return true
 		}
 	}
