@@ -65,6 +65,7 @@ var annotationVerbs = map[string][]string{
 	"keeps":            {"arg!"},
 	"frees":            {"arg!", "family"},
 	"borrows":          {"arg!"},
+	"unterminated":     {"arg!"},
 	"out-owned":        {"arg!", "dealloc", "family", "success"},
 	"sets-errno":       {"success"},
 	"no-errno":         nil,

@@ -162,7 +162,7 @@ func TestAnnotationsInPreamble(t *testing.T) {
 				// A // preamble holds the C comments one level down.
 				var b strings.Builder
 				b.WriteString("package a\n\n")
-				for _, l := range strings.Split(strings.TrimSuffix(annotatedPreamble, "\n"), "\n") {
+				for l := range strings.SplitSeq(strings.TrimSuffix(annotatedPreamble, "\n"), "\n") {
 					b.WriteString("//" + l + "\n")
 				}
 				b.WriteString("import \"C\"\n")

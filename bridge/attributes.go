@@ -1,6 +1,8 @@
 package bridge
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -268,10 +270,8 @@ func (a *Attributes) add(v attrValue, self string) {
 }
 
 func addIndex(list []int, i int) []int {
-	for _, x := range list {
-		if x == i {
-			return list
-		}
+	if slices.Contains(list, i) {
+		return list
 	}
 	list = append(list, i)
 	sort.Ints(list)
@@ -316,10 +316,8 @@ func mergeModules(a, b map[int]string) map[int]string {
 }
 
 func (a *Attributes) addDeallocatorFor(i int, alloc string) {
-	for _, n := range a.DeallocatorFor[i] {
-		if n == alloc {
-			return
-		}
+	if slices.Contains(a.DeallocatorFor[i], alloc) {
+		return
 	}
 	if a.DeallocatorFor == nil {
 		a.DeallocatorFor = map[int][]string{}
@@ -587,18 +585,14 @@ func cloneSummary(s *Summary, name string) *Summary {
 		c.Known = true
 		c.ErrnoClobbers = append([]string(nil), s.ErrnoClobbers...)
 		c.CallsGo = append([]string(nil), s.CallsGo...)
+		c.Unterminated = append([]int(nil), s.Unterminated...)
+		c.Conventional = append([]int(nil), s.Conventional...)
 	}
 	params, deallocs, out := map[int]Effect{}, map[int]*Allocator{}, map[int]*Allocator{}
 	if s != nil {
-		for i, e := range s.Params {
-			params[i] = e
-		}
-		for i, a := range s.Deallocs {
-			deallocs[i] = a
-		}
-		for i, a := range s.OutOwned {
-			out[i] = a
-		}
+		maps.Copy(params, s.Params)
+		maps.Copy(deallocs, s.Deallocs)
+		maps.Copy(out, s.OutOwned)
 	}
 	c.Params, c.Deallocs, c.OutOwned = params, deallocs, out
 	return c

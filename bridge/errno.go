@@ -1,5 +1,7 @@
 package bridge
 
+import "slices"
+
 import "modernc.org/cc/v4"
 
 // exitClobbers lists, for the returns of a body that report failure, the
@@ -20,10 +22,8 @@ import "modernc.org/cc/v4"
 func exitClobbers(events []errnoEvent) []string {
 	var out []string
 	add := func(name string) {
-		for _, x := range out {
-			if x == name {
-				return
-			}
+		if slices.Contains(out, name) {
+			return
 		}
 		out = append(out, name)
 	}
@@ -87,4 +87,65 @@ func (fs *fnState) failureValue(e cc.ExpressionNode) (failing bool) {
 // IsErrnoLocator reports whether name is a C library function that
 // implements errno: it returns the address of the calling thread's errno
 // (glibc's __errno_location, Darwin's __error, ...).
-func IsErrnoLocator(name string) bool { return errnoLocators[name] }
+func IsErrnoLocator(name string) bool { return isErrnoLocator(name) }
+
+// failedTest is the success test a failing returned value fails: NULL
+// fails SuccessNonNull, -1 fails SuccessNotMinus1, another negative
+// constant SuccessNonNeg.
+func (fs *fnState) failedTest(e cc.ExpressionNode, failing bool) (t SuccessTest) {
+	if !failing {
+		return SuccessUnknown
+	}
+	defer func() {
+		if recover() != nil {
+			t = SuccessUnknown
+		}
+	}()
+	if fs.f.Result != nil && fs.f.Result.Kind() == cc.Ptr {
+		return SuccessNonNull
+	}
+	if v, ok := e.Value().(cc.Int64Value); ok && v == -1 {
+		return SuccessNotMinus1
+	}
+	return SuccessNonNeg
+}
+
+// failureConvention infers how a body reports failure through errno:
+// every return of a failure value (NULL, -1, a negative constant) comes
+// after errno was set on its path, by an assignment or by a call whose
+// result the body tested. It returns the success test those values fail,
+// or SuccessUnknown when a failure return is not preceded by errno being
+// set, when the returns disagree (NULL and -1), or when the body sets
+// errno to 0: then errno itself may be the signal, as with strtol, and
+// the caller must not be told to test the result instead.
+func failureConvention(events []errnoEvent) SuccessTest {
+	conv := SuccessUnknown
+	for x, ev := range events {
+		if ev.kind == evWrite && ev.zero {
+			return SuccessUnknown
+		}
+		if ev.kind != evExit || !ev.failing {
+			continue
+		}
+		set := false
+		for i := x - 1; i >= 0 && !set; i-- {
+			e := events[i]
+			if exclusive(e.arms, ev.arms) {
+				continue
+			}
+			set = e.kind == evWrite || e.kind == evCall && e.sets == Yes && (e.used || e.signal)
+		}
+		if !set {
+			return SuccessUnknown
+		}
+		switch {
+		case conv == SuccessUnknown || conv == ev.fail:
+			conv = ev.fail
+		case conv == SuccessNotMinus1 && ev.fail == SuccessNonNeg, conv == SuccessNonNeg && ev.fail == SuccessNotMinus1:
+			conv = SuccessNonNeg
+		default:
+			return SuccessUnknown
+		}
+	}
+	return conv
+}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,8 +43,22 @@ const pkgConfigTimeout = 30 * time.Second
 // wide). srcdir replaces ${SRCDIR} and anchors relative include
 // directories. pkg-config (or $PKG_CONFIG) is run when it is installed;
 // when it is not, or does not know a package, a warning says so.
+//
+// The flags of $CGO_CPPFLAGS and $CGO_CFLAGS come first, as the go
+// command puts them before the package's own; like `go env`, a variable
+// that is not set in the environment is taken from the go env file
+// (`go env -w`).
 func FlagsFor(preambles []*Preamble, srcdir, goos, goarch string, tags map[string]bool) *Flags {
 	f := &Flags{}
+	for _, name := range []string{"CGO_CPPFLAGS", "CGO_CFLAGS"} {
+		value := goEnv(name)
+		words, err := SplitQuoted(value)
+		if err != nil {
+			f.warn("$"+name, "cannot read %q: %v", value, err)
+			continue
+		}
+		f.add(words, srcdir, "$"+name)
+	}
 	for _, p := range preambles {
 		for _, d := range p.Directives {
 			if !d.Matches(goos, goarch, tags) {
@@ -317,4 +332,48 @@ func (f *Flags) Key() string {
 		}
 	}
 	return b.String()
+}
+
+// goEnv returns the value `go env` gives the variable name: the
+// environment's, or else the go env file's. The go command's defaults
+// (CGO_CFLAGS is "-O2 -g") do not change how C is read and are left out.
+func goEnv(name string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	file := os.Getenv("GOENV")
+	if file == "off" {
+		return ""
+	}
+	if file == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return ""
+		}
+		file = filepath.Join(dir, "go", "env")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	return goEnvFileValue(string(data), name)
+}
+
+// goEnvFileValue returns the value of name in the text of a go env file:
+// lines of NAME=VALUE, the last one counting, with VALUE quoted as a Go
+// string when the go command had to quote it.
+func goEnvFileValue(text, name string) string {
+	value := ""
+	for _, line := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok || strings.TrimSpace(k) != name {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if u, err := strconv.Unquote(v); err == nil {
+			v = u
+		}
+		value = v
+	}
+	return value
 }

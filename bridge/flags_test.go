@@ -243,3 +243,63 @@ func TestFlagsPkgConfigNotInstalled(t *testing.T) {
 		t.Errorf("Defines = %q", f.Defines)
 	}
 }
+
+// $CGO_CFLAGS and $CGO_CPPFLAGS count as cgo counts them: before the
+// package's own flags, which can undo them.
+func TestLoadEnvironmentFlags(t *testing.T) {
+	inc := t.TempDir()
+	if err := os.WriteFile(filepath.Join(inc, "envhdr.h"), []byte("int from_env_header(void);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CGO_CFLAGS", "-O2 -g -DFROM_ENV -I"+inc)
+	t.Setenv("CGO_CPPFLAGS", "-D LEVEL=2 -DUNDONE")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.go")
+	src := `package p
+
+// #cgo CFLAGS: -UUNDONE
+// #include <envhdr.h>
+// #if FROM_ENV && LEVEL == 2
+// int env_defined(void);
+// #endif
+// #ifdef UNDONE
+// int not_undone(void);
+// #endif
+import "C"
+`
+	tr := NewTranslator()
+	p := tr.Load(&Request{GoFiles: []string{path}, Sources: map[string][]byte{path: []byte(src)}})
+	noWarnings(t, p)
+	wantFunc(t, p, "from_env_header", "envhdr.h", 1)
+	wantFunc(t, p, "env_defined", "p.go", 6)
+	wantNoFunc(t, p, "not_undone")
+
+	// Other flags in the environment are another package: the cache must
+	// not answer for them.
+	t.Setenv("CGO_CFLAGS", "")
+	p = tr.Load(&Request{GoFiles: []string{path}, Sources: map[string][]byte{path: []byte(src)}})
+	wantNoFunc(t, p, "env_defined", "from_env_header")
+}
+
+// A variable the environment does not set comes from the go env file, as
+// with `go env`.
+func TestFlagsFromGoEnvFile(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(envFile, []byte("GOFLAGS=-mod=mod\nCGO_CFLAGS=-DOLD\nCGO_CFLAGS=\"-DFROM_FILE -DQUOTED='a b'\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOENV", envFile)
+	t.Setenv("CGO_CFLAGS", "")
+	t.Setenv("CGO_CPPFLAGS", "")
+	os.Unsetenv("CGO_CFLAGS")
+	f := FlagsFor([]*Preamble{preambleWith(t, "a.go", "#cgo CFLAGS: -DOWN")}, "/d", "linux", "amd64", nil)
+	if want := []string{"FROM_FILE", "QUOTED=a b", "OWN"}; !reflect.DeepEqual(f.Defines, want) {
+		t.Errorf("Defines = %q, want %q", f.Defines, want)
+	}
+
+	t.Setenv("GOENV", "off")
+	f = FlagsFor([]*Preamble{preambleWith(t, "a.go", "#cgo CFLAGS: -DOWN")}, "/d", "linux", "amd64", nil)
+	if want := []string{"OWN"}; !reflect.DeepEqual(f.Defines, want) {
+		t.Errorf("with GOENV=off, Defines = %q, want %q", f.Defines, want)
+	}
+}

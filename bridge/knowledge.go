@@ -1,5 +1,10 @@
 package bridge
 
+import (
+	"slices"
+	"strings"
+)
+
 // Knowledge is a table of facts about library functions that have no
 // body ffivet can read: libc, and whatever an annotations file adds.
 type Knowledge struct {
@@ -14,9 +19,25 @@ func (k *Knowledge) Summary(name string) *Summary {
 	return k.funcs[name]
 }
 
+// isErrnoLocator reports whether name is a function that implements
+// errno (see errnoLocators).
+func isErrnoLocator(name string) bool { return errnoLocators[name] }
+
+// compilerBuiltinOf returns what the table knows of GCC builtin name.
+func compilerBuiltinOf(name string) (compilerBuiltin, bool) {
+	b, ok := compilerBuiltins[name]
+	return b, ok
+}
+
+// libcNameOfBuiltin returns X for a builtin __builtin_X.
+func libcNameOfBuiltin(name string) (string, bool) {
+	return strings.CutPrefix(name, builtinPrefix)
+}
+
 // declaredSummary answers Package.Summary from every source ffivet has,
 // in order of precedence: ffivet annotations, the summary of a C body,
-// GNU/clang attributes, the knowledge table. A higher source overrides
+// GNU/clang attributes, the knowledge table, the callback-context
+// convention. A higher source overrides
 // only what it says: an annotation "sets-errno" on a function with a
 // body changes the errno facts of the body's summary and keeps the rest.
 // It returns nil when nothing is known.
@@ -41,6 +62,9 @@ func (p *Package) declaredSummary(name string) *Summary {
 	base := body
 	if base == nil {
 		base = p.attributeSummary(f, table)
+		if !f.HasBody {
+			base = contextConvention(f, base)
+		}
 	}
 	if len(f.Notes) > 0 {
 		return p.annotatedSummary(f, base)
@@ -91,6 +115,10 @@ func (p *Package) applyNote(s *Summary, f *Func, n Annotation) {
 	case "out-owned":
 		if i, ok := setParam(Borrows); ok {
 			s.OutOwned[i] = p.noteAllocator(n)
+		}
+	case "unterminated":
+		if i, ok := n.argIndex(); ok && !slices.Contains(s.Unterminated, i) {
+			s.Unterminated = append(s.Unterminated, i)
 		}
 	case "sets-errno":
 		s.SetsErrno, s.ErrnoOnFailure, s.ErrnoOnlySignal = Yes, true, false

@@ -230,7 +230,7 @@ func (p *Package) abi() *cc.ABI {
 func basicKind(name string) (cc.Kind, bool) {
 	var signed, unsigned, complex bool
 	var char, short, int_, long, float, double, bool_, void, int128 int
-	for _, w := range strings.Fields(name) {
+	for w := range strings.FieldsSeq(name) {
 		switch w {
 		case "signed", "__signed__", "__signed":
 			signed = true

@@ -146,7 +146,7 @@ func TestLayoutAgainstGCC(t *testing.T) {
 		if lay.Size != w.size || int64(lay.Align) != w.align {
 			diffs = append(diffs, fmt.Sprintf("size %d align %d, gcc: size %d align %d", lay.Size, lay.Align, w.size, w.align))
 		}
-		for _, path := range strings.Fields(c.fields) {
+		for path := range strings.FieldsSeq(c.fields) {
 			path, bit := strings.CutSuffix(path, ":")
 			path, _ = strings.CutSuffix(path, "[]")
 			f, ok := lay.Field(path)
@@ -355,7 +355,7 @@ int main(void) {
 	}
 	for _, c := range layoutCases {
 		typ(c.name)
-		for _, path := range strings.Fields(c.fields) {
+		for path := range strings.FieldsSeq(c.fields) {
 			switch {
 			case strings.HasSuffix(path, ":"):
 				path = strings.TrimSuffix(path, ":")
@@ -417,7 +417,7 @@ func loadLayoutPackage(t *testing.T, dir string, defs []byte) *Package {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("package layouts\n\n")
-	for _, line := range strings.Split(strings.TrimRight(string(defs), "\n"), "\n") {
+	for line := range strings.SplitSeq(strings.TrimRight(string(defs), "\n"), "\n") {
 		b.WriteString("// " + line + "\n")
 	}
 	b.WriteString("import \"C\"\n")

@@ -36,9 +36,10 @@ type libcEntry struct {
 	errno    Tristate
 	errnoOn  bool // errno meaningful only on failure
 	errnoSig bool // errno is the only error signal
+	// unterminated lists buffers filled without a terminating NUL, the
+	// result counting the bytes written.
+	unterminated []int
 }
-
-func param(i int) *int { return &i }
 
 func (e libcEntry) summary() *Summary {
 	s := &Summary{
@@ -46,7 +47,8 @@ func (e libcEntry) summary() *Summary {
 		ReturnsOwned: e.returns, ReturnsBorrowed: e.borrowed, ReturnsParam: -1,
 		OutOwned: e.out, Success: e.success, SetsErrno: e.errno,
 		ErrnoOnFailure: e.errnoOn, ErrnoOnlySignal: e.errnoSig,
-		Params: map[int]Effect{}, Deallocs: map[int]*Allocator{},
+		Unterminated: e.unterminated,
+		Params:       map[int]Effect{}, Deallocs: map[int]*Allocator{},
 	}
 	for i, a := range e.frees {
 		s.Params[i] |= Frees
@@ -129,29 +131,29 @@ var libcTable = []libcEntry{
 	{name: "vasprintf", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "getline", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1, 2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "getdelim", out: map[int]*Allocator{0: MallocFamily}, borrows: []int{1, 3}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
-	{name: "realpath", returns: MallocFamily, retParam: param(1), borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
-	{name: "getcwd", returns: MallocFamily, retParam: param(0), success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "realpath", returns: MallocFamily, retParam: new(1), borrows: []int{0}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "getcwd", returns: MallocFamily, retParam: new(0), success: SuccessNonNull, errno: Yes, errnoOn: true},
 
 	// Strings and memory that do not allocate.
-	{name: "memcpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "memmove", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "memset", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "memcpy", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "memmove", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "memset", retParam: new(0), borrows: []int{0}, errno: No},
 	{name: "memcmp", borrows: []int{0, 1}, errno: No},
-	{name: "memchr", retParam: param(0), borrows: []int{0}, errno: No},
+	{name: "memchr", retParam: new(0), borrows: []int{0}, errno: No},
 	{name: "strlen", borrows: []int{0}, errno: No},
 	{name: "strnlen", borrows: []int{0}, errno: No},
 	{name: "strcmp", borrows: []int{0, 1}, errno: No},
 	{name: "strncmp", borrows: []int{0, 1}, errno: No},
-	{name: "strcpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strncpy", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strcat", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strncat", retParam: param(0), borrows: []int{0, 1}, errno: No},
-	{name: "strchr", retParam: param(0), borrows: []int{0}, errno: No},
-	{name: "strrchr", retParam: param(0), borrows: []int{0}, errno: No},
-	{name: "strstr", retParam: param(0), borrows: []int{0, 1}, errno: No},
+	{name: "strcpy", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strncpy", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strcat", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strncat", retParam: new(0), borrows: []int{0, 1}, errno: No},
+	{name: "strchr", retParam: new(0), borrows: []int{0}, errno: No},
+	{name: "strrchr", retParam: new(0), borrows: []int{0}, errno: No},
+	{name: "strstr", retParam: new(0), borrows: []int{0, 1}, errno: No},
 	// strtok remembers its string between calls: a pointer passed to it
 	// must stay valid until the tokenizing is done.
-	{name: "strtok", retParam: param(0), keeps: []int{0}, borrows: []int{1}, errno: No},
+	{name: "strtok", retParam: new(0), keeps: []int{0}, borrows: []int{1}, errno: No},
 
 	// Results that point into library-owned memory.
 	{name: "strerror", borrowed: true, errno: No},
@@ -181,7 +183,7 @@ var libcTable = []libcEntry{
 	{name: "tmpfile", returns: fileFamily, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	// freopen reuses the stream it is given and returns it: ownership
 	// stays with whoever owned the stream.
-	{name: "freopen", retParam: param(2), borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "freopen", retParam: new(2), borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "fclose", frees: map[int]*Allocator{0: fileFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
 	{name: "popen", returns: pipeFamily, borrows: []int{0, 1}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "pclose", frees: map[int]*Allocator{0: pipeFamily}, success: SuccessNotMinus1, errno: Yes, errnoOn: true},
@@ -189,7 +191,7 @@ var libcTable = []libcEntry{
 	{name: "fflush", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
 	{name: "fread", borrows: []int{0, 3}, errno: Yes, errnoOn: true},
 	{name: "fwrite", borrows: []int{0, 3}, errno: Yes, errnoOn: true},
-	{name: "fgets", retParam: param(0), borrows: []int{0, 2}, success: SuccessNonNull, errno: Yes, errnoOn: true},
+	{name: "fgets", retParam: new(0), borrows: []int{0, 2}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "fputs", borrows: []int{0, 1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	// The buffer given to setvbuf is used by every later operation on the
 	// stream, until it is closed.
@@ -211,7 +213,14 @@ var libcTable = []libcEntry{
 	// File descriptors and the file system.
 	{name: "open", borrows: []int{0}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "close", success: SuccessZero, errno: Yes, errnoOn: true},
-	{name: "read", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	// read, pread, recv and readlink fill a buffer with bytes and no
+	// NUL after them; the result says how many.
+	{name: "read", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "pread", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recv", borrows: []int{1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "recvfrom", borrows: []int{1, 5}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlink", borrows: []int{0, 1}, unterminated: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
+	{name: "readlinkat", borrows: []int{1, 2}, unterminated: []int{2}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "write", borrows: []int{1}, success: SuccessNonNeg, errno: Yes, errnoOn: true},
 	{name: "lseek", success: SuccessNotMinus1, errno: Yes, errnoOn: true},
 	{name: "unlink", borrows: []int{0}, success: SuccessZero, errno: Yes, errnoOn: true},
@@ -250,7 +259,11 @@ var libcTable = []libcEntry{
 
 	// Sorting and searching only use the array during the call.
 	{name: "qsort", borrows: []int{0}, errno: No},
-	{name: "bsearch", retParam: param(1), borrows: []int{0, 1}, errno: No},
+	// qsort_r and dl_iterate_phdr hand their context to the callback
+	// during the call only.
+	{name: "qsort_r", borrows: []int{0, 4}, errno: No},
+	{name: "dl_iterate_phdr", borrows: []int{1}, errno: No},
+	{name: "bsearch", retParam: new(1), borrows: []int{0, 1}, errno: No},
 }
 
 // polymorphicHeaders are C structs that the C library uses as the
@@ -265,3 +278,46 @@ var polymorphicHeaders = map[string]bool{
 // IsPolymorphicHeader reports whether the C type named cname (as the
 // bridge spells it: "struct sockaddr") is such a header.
 func IsPolymorphicHeader(cname string) bool { return polymorphicHeaders[cname] }
+
+// errnoLocators are the functions C libraries implement errno with: each
+// returns the address of the calling thread's errno.
+var errnoLocators = map[string]bool{
+	"__errno_location": true, // glibc, musl
+	"__error":          true, // Darwin, FreeBSD
+	"__errno":          true, // Bionic, OpenBSD, newlib
+	"_errno":           true, // Windows CRT
+	"___errno":         true, // Solaris
+}
+
+// A compilerBuiltin is what the table knows of a GCC builtin.
+type compilerBuiltin struct {
+	argResult bool // returns its first argument
+}
+
+// compilerBuiltins are GCC builtins with no effect on their pointer
+// arguments and no effect on errno. Other __builtin_X functions are
+// taken to be the C library's X (__builtin_memcpy is memcpy).
+var compilerBuiltins = map[string]compilerBuiltin{
+	"__builtin_expect":                  {true},
+	"__builtin_expect_with_probability": {true},
+	"__builtin_assume_aligned":          {true},
+	"__builtin_constant_p":              {},
+	"__builtin_unreachable":             {},
+	"__builtin_trap":                    {},
+	"__builtin_va_start":                {},
+	"__builtin_va_end":                  {},
+	"__builtin_va_copy":                 {},
+	"__builtin_prefetch":                {},
+	"__builtin_object_size":             {},
+	"__builtin_dynamic_object_size":     {},
+	"__builtin_bswap16":                 {},
+	"__builtin_bswap32":                 {},
+	"__builtin_bswap64":                 {},
+	"__builtin_clz":                     {},
+	"__builtin_ctz":                     {},
+	"__builtin_popcount":                {},
+	"__builtin_types_compatible_p":      {},
+}
+
+// builtinPrefix starts the names of GCC builtins.
+const builtinPrefix = "__builtin_"

@@ -186,6 +186,8 @@ func TestLibcMatchesHeaders(t *testing.T) {
 #include <pwd.h>
 #include <grp.h>
 #include <locale.h>
+#include <link.h>
+#include <sys/socket.h>
 #cgo LDFLAGS: -ldl
 `, nil)
 	var missing []string

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing/fstest"
@@ -49,6 +50,19 @@ func (o *overlayFS) stub(name string) bool {
 		return false
 	}
 	o.files[key] = &fstest.MapFile{Data: []byte("/* ffivet: header not found; left empty */\n")}
+	return true
+}
+
+// empty replaces the file at an absolute path by an empty one; it
+// reports false if that file was already replaced.
+func (o *overlayFS) empty(abs string) bool {
+	key := strings.TrimPrefix(path.Clean(filepath.ToSlash(abs)), "/")
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, ok := o.files[key]; ok {
+		return false
+	}
+	o.files[key] = &fstest.MapFile{Data: []byte("/* ffivet: not understood by the C front end; left empty */\n")}
 	return true
 }
 

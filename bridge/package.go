@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -295,8 +296,19 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 		u := t.translate(&unitRequest{name: path, text: string(src), flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
 		p.Units = append(p.Units, u)
 	}
+	// Units that include the same header fail in it the same way; say so
+	// once for the package.
+	seen := map[Warning]bool{}
+	for _, w := range p.Warnings {
+		seen[w] = true
+	}
 	for _, u := range p.Units {
-		p.Warnings = append(p.Warnings, u.warnings()...)
+		for _, w := range u.warnings() {
+			if !seen[w] {
+				seen[w] = true
+				p.Warnings = append(p.Warnings, w)
+			}
+		}
 		if u.AST != nil {
 			p.guard(u.Name, func() { p.collect(u) })
 		}
@@ -343,10 +355,15 @@ func lineDirective(line int, file string) string {
 }
 
 // warnings describes what went wrong translating the unit: one warning
-// per missing header, at its #include, and one if the C could not be
-// read at all.
+// per missing header, at its #include, one per header left out, at the
+// line the C front end rejected, and one if the C could not be read at
+// all.
 func (u *Unit) warnings() []Warning {
 	var ws []Warning
+	for _, r := range u.rejected {
+		ws = append(ws, Warning{Pos: r.pos, Msg: fmt.Sprintf(
+			"C front end cannot read this system header (%s), so it was left out; what it declares is unknown", r.msg)})
+	}
 	for _, m := range u.missing {
 		pos := m.pos
 		if pos.Filename == "" {
@@ -466,10 +483,5 @@ func (p *Package) IsNoCallback(name string) bool {
 }
 
 func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(list, s)
 }

@@ -393,11 +393,9 @@ func TestLoadCachesUnits(t *testing.T) {
 	var wg sync.WaitGroup
 	pkgs := make([]*Package, 8)
 	for i := range pkgs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			pkgs[i] = tr.Load(&Request{GoFiles: files})
-		}()
+		})
 	}
 	wg.Wait()
 	for i, p := range pkgs {
@@ -418,11 +416,9 @@ func TestLoadConcurrentFirstLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	pkgs := make([]*Package, 8)
 	for i := range pkgs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			pkgs[i] = tr.Load(&Request{GoFiles: files})
-		}()
+		})
 	}
 	wg.Wait()
 	for i, p := range pkgs {
@@ -459,14 +455,12 @@ func TestLoadConcurrentDistinctPackages(t *testing.T) {
 	for i, j := range jobs {
 		files := testPkg(t, j.pkg)
 		for k, tr := range []*Translator{tr, NewTranslator()} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				p := tr.Load(&Request{GoFiles: files, Tags: j.tags})
 				if p.Func(j.fn) == nil {
 					errs[2*i+k] = fmt.Sprintf("%s %v: %s not found", j.pkg, j.tags, j.fn)
 				}
-			}()
+			})
 		}
 	}
 	wg.Wait()

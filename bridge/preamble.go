@@ -55,7 +55,7 @@ func (d *Directive) Matches(goos, goarch string, tags map[string]bool) bool {
 	// As in go/build, "#cgo linux,amd64 darwin CFLAGS" means
 	// (linux && amd64) || darwin, and an option may also be written as a
 	// //go:build expression such as "linux&&!arm".
-	for _, opt := range strings.Fields(d.Constraint) {
+	for opt := range strings.FieldsSeq(d.Constraint) {
 		if matchOption(opt, goos, goarch, tags) {
 			return true
 		}
@@ -69,7 +69,7 @@ func matchOption(opt, goos, goarch string, tags map[string]bool) bool {
 		x, err := constraint.Parse("//go:build " + opt)
 		return err == nil && x.Eval(match)
 	}
-	for _, term := range strings.Split(opt, ",") {
+	for term := range strings.SplitSeq(opt, ",") {
 		neg := strings.HasPrefix(term, "!")
 		term = strings.TrimPrefix(term, "!")
 		if !isTagName(term) || match(term) == neg {
@@ -284,7 +284,7 @@ func validOption(opt string) bool {
 		_, err := constraint.Parse("//go:build " + opt)
 		return err == nil
 	}
-	for _, term := range strings.Split(opt, ",") {
+	for term := range strings.SplitSeq(opt, ",") {
 		if !isTagName(strings.TrimPrefix(term, "!")) {
 			return false
 		}

@@ -198,7 +198,7 @@ func checkLinesMatch(t *testing.T, src string, p *Preamble) {
 			t.Errorf("text line %d %q claims line %d, beyond the source", i, l, n)
 			continue
 		}
-		for _, word := range strings.Fields(l) {
+		for word := range strings.FieldsSeq(l) {
 			if !strings.Contains(srcLines[n-1], word) {
 				t.Errorf("text line %d %q does not come from line %d of the source", i, l, n)
 				break

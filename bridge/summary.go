@@ -2,6 +2,9 @@ package bridge
 
 import (
 	"fmt"
+	"go/constant"
+	"go/token"
+	"math"
 	"sort"
 	"strings"
 )
@@ -97,10 +100,158 @@ const (
 	SuccessZero                  // 0 on success (getaddrinfo, posix_memalign, pthread_*)
 	SuccessNonNeg                // >= 0 on success (open, read, asprintf)
 	SuccessNotMinus1             // != -1 on success
+	// SuccessNilError is the test of Go helpers returning (T, error):
+	// the error is nil on success, and the T exists only then.
+	SuccessNilError
 )
 
 func (s SuccessTest) String() string {
-	return [...]string{"unknown", "non-null", "zero", "non-negative", "not -1"}[s]
+	names := [...]string{"unknown", "non-null", "zero", "non-negative", "not -1", "nil error"}
+	if s < 0 || int(s) >= len(names) {
+		return fmt.Sprintf("SuccessTest(%d)", s)
+	}
+	return names[s]
+}
+
+// A Verdict is what a test of a function's result says about the call.
+type Verdict uint8
+
+const (
+	SaysUnknown Verdict = iota // the test does not tell
+	SaysSuccess                // every result that passes the test means success
+	SaysFailure                // every result that passes the test means failure
+)
+
+func (v Verdict) String() string {
+	return [...]string{"unknown", "success", "failure"}[v]
+}
+
+// Branch tells what the branch of `result op k` that is taken (taken
+// true: the comparison holds; false: it does not) says about the call.
+// The result is the left operand; op is one of == != < <= > >=; k is
+// the constant compared with, nil for the nil pointer. unsigned is set
+// when the result has an unsigned Go type, which is never negative, so
+// that "< 0" and "== -1" do not mean what they say. The answer is exact:
+// success when every value of the branch is a success value, failure
+// when every one is a failure value, unknown otherwise.
+func (s SuccessTest) Branch(op token.Token, k constant.Value, taken, unsigned bool) Verdict {
+	if !taken {
+		op = negateComparison(op)
+	}
+	if k == nil || k.Kind() == constant.Unknown {
+		// nil: only pointers and errors compare with it.
+		var success token.Token // the comparison with nil that means success
+		switch s {
+		case SuccessNonNull:
+			success = token.NEQ
+		case SuccessNilError:
+			success = token.EQL
+		default:
+			return SaysUnknown
+		}
+		switch op {
+		case success:
+			return SaysSuccess
+		case negateComparison(success):
+			return SaysFailure
+		}
+		return SaysUnknown
+	}
+	if s == SuccessNonNull || s == SuccessNilError || k.Kind() != constant.Int {
+		return SaysUnknown
+	}
+	c, exact := constant.Int64Val(k)
+	if !exact || unsigned && s != SuccessZero {
+		return SaysUnknown
+	}
+	if op == token.NEQ {
+		// Every value but c.
+		switch {
+		case s == SuccessNotMinus1 && c == -1:
+			return SaysSuccess
+		case s == SuccessZero && c == 0:
+			return SaysFailure
+		}
+		return SaysUnknown
+	}
+	// The branch as the interval [lo, hi].
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	switch op {
+	case token.EQL:
+		lo, hi = c, c
+	case token.LSS:
+		if c == math.MinInt64 {
+			return SaysUnknown
+		}
+		hi = c - 1
+	case token.LEQ:
+		hi = c
+	case token.GTR:
+		if c == math.MaxInt64 {
+			return SaysUnknown
+		}
+		lo = c + 1
+	case token.GEQ:
+		lo = c
+	default:
+		return SaysUnknown
+	}
+	switch s {
+	case SuccessNonNeg:
+		if lo >= 0 {
+			return SaysSuccess
+		}
+		if hi < 0 {
+			return SaysFailure
+		}
+	case SuccessZero:
+		if lo == 0 && hi == 0 {
+			return SaysSuccess
+		}
+		if lo > 0 || hi < 0 {
+			return SaysFailure
+		}
+	case SuccessNotMinus1:
+		if lo > -1 || hi < -1 {
+			return SaysSuccess
+		}
+		if lo == -1 && hi == -1 {
+			return SaysFailure
+		}
+	}
+	return SaysUnknown
+}
+
+// negateComparison returns the comparison that holds exactly when op
+// does not, or token.ILLEGAL for anything but a comparison.
+func negateComparison(op token.Token) token.Token {
+	negated, _ := comparison(op)
+	return negated
+}
+
+// SwapComparison returns the comparison of the same operands swapped
+// (x < y is y > x), or token.ILLEGAL for anything but a comparison.
+func SwapComparison(op token.Token) token.Token {
+	_, swapped := comparison(op)
+	return swapped
+}
+
+func comparison(op token.Token) (negated, swapped token.Token) {
+	switch op {
+	case token.EQL:
+		return token.NEQ, token.EQL
+	case token.NEQ:
+		return token.EQL, token.NEQ
+	case token.LSS:
+		return token.GEQ, token.GTR
+	case token.LEQ:
+		return token.GTR, token.GEQ
+	case token.GTR:
+		return token.LEQ, token.LSS
+	case token.GEQ:
+		return token.LSS, token.LEQ
+	}
+	return token.ILLEGAL, token.ILLEGAL
 }
 
 // A Source says where a summary came from.
@@ -112,10 +263,11 @@ const (
 	FromTable                    // the libc knowledge table
 	FromAnnotation               // an ffivet: annotation or the config file
 	FromAttributes               // GNU/clang attributes on the declaration
+	FromConvention               // the callback-context convention of a bodiless declaration
 )
 
 func (s Source) String() string {
-	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes"}[s]
+	return [...]string{"unknown", "C body", "knowledge table", "annotation", "attributes", "convention"}[s]
 }
 
 // A Summary is what a C function does at the boundary, as far as ffivet
@@ -175,6 +327,16 @@ type Summary struct {
 	// CallsGo lists exported Go functions the function may call,
 	// directly or through other C functions.
 	CallsGo []string
+
+	// Conventional lists the parameters whose effect comes from the
+	// callback-context convention (see ContextConvention) rather than
+	// from anything declared about the function.
+	Conventional []int
+
+	// Unterminated lists buffer parameters the function fills with bytes
+	// it does not follow with a NUL, returning how many it wrote (read,
+	// readlink, recv): the buffer is not a C string afterwards.
+	Unterminated []int
 }
 
 // Effect returns the effect on parameter i, or EffectUnknown when the
@@ -231,6 +393,9 @@ func (s *Summary) String() string {
 	}
 	if len(s.CallsGo) > 0 {
 		parts = append(parts, "calls-go="+strings.Join(s.CallsGo, ","))
+	}
+	for _, i := range s.Unterminated {
+		parts = append(parts, fmt.Sprintf("unterminated%d", i))
 	}
 	return fmt.Sprintf("%s[%s: %s]", s.Name, s.Source, strings.Join(parts, " "))
 }

@@ -81,7 +81,7 @@ func TestLayoutForAgainstCompilers(t *testing.T) {
 				if lay.Size != w.size || int64(lay.Align) != w.align {
 					diffs = append(diffs, fmt.Sprintf("size %d align %d, compiler: size %d align %d", lay.Size, lay.Align, w.size, w.align))
 				}
-				for _, path := range strings.Fields(c.fields) {
+				for path := range strings.FieldsSeq(c.fields) {
 					f, ok := lay.Field(path)
 					g := w.fields[path]
 					if !ok || f.Offset != g.off || f.Size != g.size {
@@ -142,7 +142,7 @@ func compiledLayouts(t *testing.T, cc []string, dir string, defs []byte) (map[st
 	for _, c := range targetCases {
 		emit("type|"+c.name+"|size", "sizeof("+c.name+")")
 		emit("type|"+c.name+"|align", "_Alignof("+c.name+")")
-		for _, f := range strings.Fields(c.fields) {
+		for f := range strings.FieldsSeq(c.fields) {
 			emit("field|"+c.name+"|"+f+"|off", fmt.Sprintf("offsetof(%s, %s)", c.name, f))
 			emit("field|"+c.name+"|"+f+"|size", fmt.Sprintf("sizeof(((%s *)0)->%s)", c.name, f))
 		}

@@ -3,9 +3,11 @@ package bridge
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"go/token"
 	"io"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -24,8 +26,21 @@ type Unit struct {
 	// replaced by empty files so the rest of the unit could be read.
 	Stubbed []string
 
+	// LeftOut lists the system headers (in the directories the C
+	// compiler searches by default) that cc/v4 could not read and that
+	// were replaced by empty files, by path.
+	LeftOut []string
+
 	// missing says where each stubbed header was included.
 	missing []missingHeader
+	// rejected says where and why each header of LeftOut failed.
+	rejected []rejectedHeader
+}
+
+// A rejectedHeader is a system header that cc/v4 rejected.
+type rejectedHeader struct {
+	pos token.Position // of the first error, in the header
+	msg string
 }
 
 // A missingHeader is an #include that named a file that does not exist.
@@ -84,6 +99,10 @@ const defaultExpansionLimit = 1 << 26
 // maxStubs bounds how many missing headers one unit may have stubbed.
 // cc/v4 stops at the first missing header, so each one costs a retry.
 const maxStubs = 32
+
+// maxLeftOut bounds how many system headers one unit may
+// leave out; each one costs a translation.
+const maxLeftOut = 8
 
 // configKey identifies a cc.Config: the target and the options that
 // change predefined macros.
@@ -174,6 +193,7 @@ func (t *Translator) config(goos, goarch string, opts []string) (*cc.Config, err
 			// values an unsigned type.
 			e.cfg.UnsignedEnums = true
 			e.cfg.IgnoreStaticAssert = true
+			e.cfg.ABI = completeABI(e.cfg.ABI)
 		}
 	})
 	if e.err != nil {
@@ -286,60 +306,133 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 	sources := []cc.Source{
 		{Name: "<predefined>", Value: cfg.Predefined + r.flags.defines()},
 		{Name: "<builtin>", Value: cc.Builtin},
+		{Name: compatName, Value: compatMacros(cfg.ABI)},
 		{Name: r.name, Value: endSafely(r.text)},
 	}
-	// A missing header is the most common failure (a -dev package not
-	// installed, a generated header). Stub it and try again, so the rest
-	// of the unit still yields declarations.
+	systemDirs := append(append([]string(nil), cfg.HostIncludePaths...), cfg.HostSysIncludePaths...)
 	var out strings.Builder
 	for {
 		out.Reset()
-		err := cc.Preprocess(cfg, sources, &out)
-		if err == nil {
-			break
-		}
-		added := false
-		for _, m := range missingHeaders(err.Error()) {
-			name := strings.Trim(m.name, `"<>`)
-			if len(u.Stubbed) < maxStubs && fsys.stub(name) {
-				u.Stubbed = append(u.Stubbed, name)
-				u.missing = append(u.missing, m)
-				added = true
+		if err := cc.Preprocess(cfg, sources, &out); err != nil {
+			// A missing header is the most common failure (a -dev
+			// package not installed, a generated header). Stub it and
+			// try again, so the rest of the unit still yields
+			// declarations.
+			if u.stubMissing(fsys, err) || u.leaveOut(fsys, err, systemDirs) {
+				continue
 			}
-		}
-		if !added {
 			// The parser would fail on the same errors, and where the
 			// preprocessor stopped early it could loop forever.
 			u.Err = err
 			return u
 		}
-	}
-	open := openBrackets(out.String())
-	// The values of constant macros are wanted for what the Go side
-	// can name (C.SIZE): the preamble's own and those of the headers it
-	// includes. A .c file's macros are invisible to Go, and evaluating
-	// every macro of a large unit is not free.
-	cfg.EvalAllMacros = strings.HasSuffix(r.name, ".go")
-	ast, err := cc.Translate(cfg, append(sources, cc.Source{Name: endGuardName, Value: closers(open) + endGuard}))
-	if err == nil && len(open) > 0 {
-		// The guard's closers made the unit whole, but the C itself is
-		// not: a function whose body never ends must not be summarized
-		// as if it did nothing.
-		err = fmt.Errorf("%s:1:1: %q left open", endGuardName, open)
-	}
-	if err != nil {
-		// Parsing without type checking would still find function
-		// definitions, but without types the layouts and signatures are
-		// unknown; leave AST nil and let callers work with what other
-		// units know.
-		u.Err = err
+		open := openBrackets(out.String())
+		// The values of constant macros are wanted for what the Go side
+		// can name (C.SIZE): the preamble's own and those of the headers
+		// it includes. A .c file's macros are invisible to Go, and
+		// evaluating every macro of a large unit is not free.
+		cfg.EvalAllMacros = strings.HasSuffix(r.name, ".go")
+		ast, err := cc.Translate(cfg, append(sources, cc.Source{Name: endGuardName, Value: closers(open) + endGuard}))
+		if err == nil && len(open) > 0 {
+			// The guard's closers made the unit whole, but the C itself
+			// is not: a function whose body never ends must not be
+			// summarized as if it did nothing.
+			err = fmt.Errorf("%s:1:1: %q left open", endGuardName, open)
+		}
+		if err != nil {
+			if u.leaveOut(fsys, err, systemDirs) {
+				continue
+			}
+			// Parsing without type checking would still find function
+			// definitions, but without types the layouts and signatures
+			// are unknown; leave AST nil and let callers work with what
+			// other units know.
+			u.Err = err
+			return u
+		}
+		u.AST = ast
+		var left []string
+		if len(u.Stubbed) > 0 {
+			left = append(left, "missing headers replaced by empty ones: "+strings.Join(u.Stubbed, ", "))
+		}
+		if len(u.LeftOut) > 0 {
+			left = append(left, "system headers the C front end cannot read left out: "+strings.Join(u.LeftOut, ", "))
+		}
+		if len(left) > 0 {
+			u.Err = errors.New(strings.Join(left, "; "))
+		}
 		return u
 	}
-	u.AST = ast
-	if len(u.Stubbed) > 0 {
-		u.Err = fmt.Errorf("missing headers replaced by empty ones: %s", strings.Join(u.Stubbed, ", "))
+}
+
+// stubMissing replaces the headers that err says are missing by empty
+// ones and reports whether it replaced any.
+func (u *Unit) stubMissing(fsys *overlayFS, err error) bool {
+	added := false
+	for _, m := range missingHeaders(err.Error()) {
+		name := strings.Trim(m.name, `"<>`)
+		if len(u.Stubbed) < maxStubs && fsys.stub(name) {
+			u.Stubbed = append(u.Stubbed, name)
+			u.missing = append(u.missing, m)
+			added = true
+		}
 	}
-	return u
+	return added
+}
+
+// leaveOut replaces by an empty file the system header in which err's
+// first error lies, and reports whether it did. Such a header is correct
+// C for the compiler that cc/v4 does not read (a type or a builtin it
+// does not know); without it, the unit's own declarations and those of
+// every other header are still known. The package's own headers are not
+// left out: what they declare is what the checks need, and an error in
+// them is more likely the package's. Only the first error
+// with a position counts: later ones may follow from it, in headers that
+// are fine. (cc/v4 says some things, such as "__int128 not supported",
+// without a position, and then where the type was used.)
+func (u *Unit) leaveOut(fsys *overlayFS, err error, systemDirs []string) bool {
+	var pos token.Position
+	var msg string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if p, m, ok := splitPos(strings.TrimSpace(line)); ok {
+			pos, msg = p, m
+			break
+		}
+	}
+	if len(u.LeftOut) >= maxLeftOut || !underAny(pos.Filename, systemDirs) {
+		return false
+	}
+	if !fsys.empty(pos.Filename) {
+		return false
+	}
+	u.LeftOut = append(u.LeftOut, pos.Filename)
+	u.rejected = append(u.rejected, rejectedHeader{pos: pos, msg: frontEndMessage(msg)})
+	return true
+}
+
+// underAny reports whether file is inside one of dirs.
+func underAny(file string, dirs []string) bool {
+	if !filepath.IsAbs(file) {
+		return false
+	}
+	for _, d := range dirs {
+		if d == "" || !filepath.IsAbs(d) {
+			continue
+		}
+		if rel, err := filepath.Rel(d, file); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			return true
+		}
+	}
+	return false
+}
+
+// frontEndMessage drops the location inside cc/v4's own source that
+// some of its messages end with, as in "... (check.go:2713:check:)".
+func frontEndMessage(msg string) string {
+	if i := strings.LastIndex(msg, " ("); i >= 0 && strings.HasSuffix(msg, ":)") && strings.Contains(msg[i:], ".go:") {
+		return msg[:i]
+	}
+	return msg
 }
 
 // openBrackets returns the brackets that preprocessed C text opens and
@@ -396,17 +489,17 @@ func closers(open []byte) string {
 func missingHeaders(msg string) []missingHeader {
 	const notFound = "include file not found: "
 	var out []missingHeader
-	for _, line := range strings.Split(msg, "\n") {
-		i := strings.Index(line, notFound)
-		if i < 0 {
+	for line := range strings.SplitSeq(msg, "\n") {
+		before, after, ok := strings.Cut(line, notFound)
+		if !ok {
 			continue
 		}
-		name := strings.TrimSpace(line[i+len(notFound):])
+		name := strings.TrimSpace(after)
 		if strings.Trim(name, `"<>`) == "" {
 			continue
 		}
 		m := missingHeader{name: name}
-		if pos, _, ok := splitPos(line[:i]); ok {
+		if pos, _, ok := splitPos(before); ok {
 			m.pos = pos
 		}
 		out = append(out, m)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,6 +47,13 @@ type Result struct {
 	// (through cgo's //line directives).
 	Files map[*ast.File]string
 
+	// Warnings are the problems that limited what the model knows of
+	// the package, each once: C that could not be read (a missing
+	// header, a flag that cannot be honoured), or a package whose SSA
+	// could not be built. They are not findings; each driver prints or
+	// forwards them once per run.
+	Warnings []bridge.Warning
+
 	info *types.Info
 	// frozen is set once runModel has built everything the checks
 	// query: from then on the Result is shared by checks running in
@@ -54,6 +62,8 @@ type Result struct {
 	summaries map[*ssa.Function]*GoSummary
 	functions map[*ssa.Function]*Function
 	imported  map[*types.Func]*GoSummary
+	// views lists the package's Go types that are views of C memory.
+	views *cViews
 
 	// mu guards functions: the checks of one package share its Result
 	// and run in parallel.
@@ -110,14 +120,14 @@ func runModel(pass *analysis.Pass) (any, error) {
 		// go/ssa panics on a few shapes of type-checked code (a store
 		// through a C global's field in the raw shape). Say so and
 		// check nothing in this package rather than crash.
-		reportWarning(pass.Pkg.Path(), bridge.Warning{Msg: "cannot build SSA, the checks skip this package: " + err.Error()})
+		res.warn(bridge.Warning{Msg: "cannot build SSA, the checks skip this package: " + err.Error()})
 		res.SSA, res.Funcs = nil, nil
 		res.frozen = true
 		return res, nil
 	}
 
 	if err := guard(func() { buildModel(pass, res) }); err != nil {
-		reportWarning(pass.Pkg.Path(), bridge.Warning{Msg: "internal error building the model, the checks skip this package (please report it): " + err.Error()})
+		res.warn(bridge.Warning{Msg: "internal error building the model, the checks skip this package (please report it): " + err.Error()})
 		res.SSA, res.Funcs = nil, nil
 		res.frozen = true
 	}
@@ -190,6 +200,7 @@ func buildModel(pass *analysis.Pass, res *Result) {
 		f.Objects()
 		f.callStarts = callStarts(fn)
 	}
+	res.views = findCViews(res)
 	res.frozen = true
 }
 
@@ -218,9 +229,8 @@ func usesCgo(pkg *types.Package) bool {
 }
 
 // loadBridge finds the user's .go files behind the pass's files and
-// loads their C side. Problems reading the C are printed once per
-// package on standard error: they limit what ffivet knows, they are not
-// findings.
+// loads their C side. Problems reading the C become the Result's
+// Warnings.
 func loadBridge(pass *analysis.Pass, res *Result) *bridge.Package {
 	seen := map[string]bool{}
 	var files []string
@@ -237,7 +247,7 @@ func loadBridge(pass *analysis.Pass, res *Result) *bridge.Package {
 	sort.Strings(files)
 	pkg := bridge.Load(&bridge.Request{GoFiles: files})
 	for _, w := range pkg.Warnings {
-		reportWarning(pass.Pkg.Path(), w)
+		res.warn(w)
 	}
 	return pkg
 }
@@ -248,13 +258,10 @@ func OriginalFile(fset *token.FileSet, f *ast.File) string {
 	return fset.PositionFor(f.Package, true).Filename
 }
 
-// warningsSeen deduplicates bridge warnings across the packages of one
-// process (a package and its test variant share the same C).
-var warningsSeen = newOnceSet()
-
-func reportWarning(pkgPath string, w bridge.Warning) {
-	msg := fmt.Sprintf("ffivet: %s: %s", pkgPath, w)
-	if warningsSeen.add(w.String()) {
-		fmt.Fprintln(os.Stderr, msg)
+// warn adds w to the Result's warnings unless it is there already: two
+// preambles including the same missing header say the same thing.
+func (res *Result) warn(w bridge.Warning) {
+	if !slices.Contains(res.Warnings, w) {
+		res.Warnings = append(res.Warnings, w)
 	}
 }

@@ -104,11 +104,8 @@ func innerCall(ev *Event) *ssa.Call {
 // value it passes: conversions, boxing and reloads of its temporaries.
 func checkOperand(v ssa.Value) ssa.Value {
 	for {
+		v = stripConversions(v)
 		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
 		case *ssa.MakeInterface:
 			v = x.X
 		case *ssa.UnOp:
@@ -224,8 +221,8 @@ func cgoHasPointer(t types.Type, top bool, depth int) bool {
 	case *types.Array:
 		return cgoHasPointer(u.Elem(), top, depth+1)
 	case *types.Struct:
-		for i := 0; i < u.NumFields(); i++ {
-			if cgoHasPointer(u.Field(i).Type(), top, depth+1) {
+		for field := range u.Fields() {
+			if cgoHasPointer(field.Type(), top, depth+1) {
 				return true
 			}
 		}

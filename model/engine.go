@@ -3,9 +3,9 @@ package model
 import (
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -29,10 +29,6 @@ const (
 func (s Status) String() string {
 	return [...]string{"live", "freed", "transferred", "escaped", "null", "returned"}[s]
 }
-
-// SuccessNilError is the success test of Go helpers returning (T, error):
-// the owned result exists only when the error is nil.
-const SuccessNilError bridge.SuccessTest = 100
 
 // A FindingKind classifies what the engine found about an Object.
 type FindingKind uint8
@@ -122,9 +118,7 @@ func (s *state) clone() *state {
 	c.regs = cloneSet(s.regs)
 	c.cells = cloneSet(s.cells)
 	c.bound = make(map[ssa.Value][]effect, len(s.bound))
-	for k, v := range s.bound {
-		c.bound[k] = v
-	}
+	maps.Copy(c.bound, s.bound)
 	c.defers = append([]effect(nil), s.defers...)
 	return &c
 }
@@ -351,29 +345,25 @@ func (f *Function) Track(obj *Object) *Trace {
 	return t
 }
 
-type workItem struct {
-	b   *ssa.BasicBlock
-	idx int // first instruction to run
-	s   *state
-}
+func (s *state) registers() map[ssa.Value]bool { return s.regs }
 
+// explore follows the object from where it comes into being.
 func (r *run) explore() {
-	var start workItem
 	s := &state{regs: map[ssa.Value]bool{}, cells: map[ssa.Value]bool{}, bound: map[ssa.Value][]effect{}}
+	b, idx := r.m.Fn.Blocks[0], 0
 	switch r.obj.Kind {
 	case FromParam:
 		s.regs[r.obj.Value] = true
-		start = workItem{r.m.Fn.Blocks[0], 0, s}
-	case FromFreeVar:
+	case FromFreeVar, FromField:
 		s.cells[r.obj.Cell] = true
-		start = workItem{r.m.Fn.Blocks[0], 0, s}
 	default:
-		b := r.obj.Site.Block()
-		idx := indexOf(b, r.obj.Site)
+		b = r.obj.Site.Block()
+		idx = indexOf(b, r.obj.Site)
 		if idx < 0 {
 			r.gaveUp = true
 			return
 		}
+		idx++
 		if r.obj.Value != nil {
 			s.regs[r.obj.Value] = true
 		}
@@ -381,146 +371,60 @@ func (r *run) explore() {
 			s.cells[r.obj.Cell] = true
 		}
 		s.defers = r.m.earlierClosureDefers(r.obj.Site)
-		start = workItem{b, idx + 1, s}
 	}
-	visited := map[string]bool{}
-	work := []workItem{start}
-	steps := 0
-	for len(work) > 0 {
-		it := work[len(work)-1]
-		work = work[:len(work)-1]
-		if it.idx == 0 {
-			k := fmt.Sprintf("%d#%s", it.b.Index, it.s.key())
-			if visited[k] {
-				continue
-			}
-			visited[k] = true
-		}
-		if steps++; steps > maxStates {
-			r.gaveUp = true
-			return
-		}
-		succ := r.block(it)
-		work = append(work, succ...)
+	if !explore[*state](r, b, idx, s, &budget{max: maxStates}) {
+		r.gaveUp = true
 	}
 }
 
-func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
-	for i, in := range b.Instrs {
-		if in == instr {
-			return i
-		}
-	}
-	return -1
-}
-
-// block runs the instructions of it.b from it.idx and returns the
-// successor work items.
-func (r *run) block(it workItem) []workItem {
-	s := it.s
-	b := it.b
+// step runs one instruction of a path for the explorer.
+func (r *run) step(s *state, instr ssa.Instruction) (forks []*state, end bool) {
+	b := instr.Block()
 	r.cur = b
-	for i := it.idx; i < len(b.Instrs); i++ {
-		instr := b.Instrs[i]
-		before := s.st
-		if _, ok := instr.(*ssa.Phi); ok {
-			continue // evaluated on the incoming edge
-		}
-		if instr == r.obj.Site && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
-			// The allocation runs again: a loop.
-			if !r.reallocate(s, instr) {
-				return nil
-			}
-			continue
-		}
-		if traceFn != "" && r.m.Fn.Name() == traceFn {
-			fmt.Fprintf(os.Stderr, "trace %s obj@%d: %-60s st=%s regs=%d cells=%d\n", r.m.Fn.Name(), r.obj.Pos, instr, s.st, len(s.regs), len(s.cells))
-		}
-		ok := r.step(s, instr)
-		if before == Live && (s.st == Escaped || s.st == Transferred) {
-			r.resolve(b)
-		}
-		if !ok {
-			return nil
-		}
-		if s.st == Escaped || s.st == Null {
-			r.escaped = r.escaped || s.st == Escaped
-			r.exits = append(r.exits, exitRecord{st: s.st})
-			return nil
-		}
+	if instr == r.obj.Site && !r.obj.Kind.summarized() {
+		// The allocation runs again: a loop.
+		r.reallocate(s, instr)
+		return nil, false
 	}
-	// Successors.
-	last := b.Instrs[len(b.Instrs)-1]
-	switch last := last.(type) {
-	case *ssa.If:
-		var out []workItem
-		for si, succ := range b.Succs {
-			ns := s.clone()
-			if !r.refine(ns, last, si == 0) {
-				continue
-			}
-			if ns.st == Null {
-				r.exits = append(r.exits, exitRecord{st: Null})
-				continue
-			}
-			r.phis(ns, b, succ)
-			out = append(out, workItem{succ, 0, ns})
-		}
-		return out
-	case *ssa.Return, *ssa.Panic:
-		return nil
+	if traceFn != "" && r.m.Fn.Name() == traceFn {
+		fmt.Fprintf(os.Stderr, "trace %s obj@%d: %-60s st=%s regs=%d cells=%d\n", r.m.Fn.Name(), r.obj.Pos, instr, s.st, len(s.regs), len(s.cells))
 	}
-	var out []workItem
-	for i, succ := range b.Succs {
-		ns := s
-		if i < len(b.Succs)-1 {
-			ns = s.clone()
-		}
-		r.phis(ns, b, succ)
-		out = append(out, workItem{succ, 0, ns})
+	before := s.st
+	goesOn := r.exec(s, instr)
+	if before == Live && (s.st == Escaped || s.st == Transferred) {
+		r.resolve(b)
 	}
-	return out
+	if !goesOn {
+		return nil, true
+	}
+	if s.st == Escaped || s.st == Null {
+		r.escaped = r.escaped || s.st == Escaped
+		r.exits = append(r.exits, exitRecord{st: s.st})
+		return nil, true
+	}
+	return nil, false
 }
 
-// phis evaluates succ's phi nodes for the edge from pred.
-func (r *run) phis(s *state, pred, succ *ssa.BasicBlock) { edgePhis(s.regs, pred, succ) }
-
-// edgePhis updates the set of registers holding a tracked value for the
-// edge from pred to succ: each phi of succ holds it when its incoming
-// value on that edge does. All phis are evaluated before any is updated,
-// as their parallel-assignment semantics require.
-func edgePhis(regs map[ssa.Value]bool, pred, succ *ssa.BasicBlock) {
-	idx := -1
-	for i, p := range succ.Preds {
-		if p == pred {
-			idx = i
-			break
-		}
+// edge applies what the branch taken says about the object.
+func (r *run) edge(s *state, from *ssa.BasicBlock, succ int) bool {
+	cond, ok := from.Instrs[len(from.Instrs)-1].(*ssa.If)
+	if !ok {
+		return true
 	}
-	if idx < 0 {
-		return
+	if !r.refine(s, cond, succ == 0) {
+		return false
 	}
-	set := map[ssa.Value]bool{}
-	for _, instr := range succ.Instrs {
-		phi, ok := instr.(*ssa.Phi)
-		if !ok {
-			break
-		}
-		set[phi] = idx < len(phi.Edges) && regs[phi.Edges[idx]]
+	if s.st == Null {
+		r.exits = append(r.exits, exitRecord{st: Null})
+		return false
 	}
-	for v, a := range set {
-		if a {
-			regs[v] = true
-		} else {
-			delete(regs, v)
-		}
-	}
+	return true
 }
 
 // reallocate handles the allocation site running again while the object
 // may still be live: the previous object is lost unless something still
 // holds it.
-func (r *run) reallocate(s *state, site ssa.Instruction) bool {
+func (r *run) reallocate(s *state, site ssa.Instruction) {
 	if s.st == Live && !r.deferredFree(s) && r.overwrites(s) {
 		r.find(&Finding{Kind: LeakLoop, Obj: r.obj, Pos: r.obj.Pos, Other: r.loopPos(site.Pos())})
 	}
@@ -535,7 +439,6 @@ func (r *run) reallocate(s *state, site ssa.Instruction) bool {
 	if r.obj.Cell != nil {
 		s.cells[r.obj.Cell] = true
 	}
-	return true
 }
 
 func (r *run) resolve(b *ssa.BasicBlock) {
@@ -705,8 +608,8 @@ func (r *run) escape(s *state) {
 	}
 }
 
-// step runs one instruction. It returns false when the path ends.
-func (r *run) step(s *state, instr ssa.Instruction) bool {
+// exec runs one instruction. It returns false when the path ends.
+func (r *run) exec(s *state, instr ssa.Instruction) bool {
 	if ev := r.m.events[instr]; ev != nil {
 		r.event(s, ev)
 		return true
@@ -728,7 +631,7 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 	case *ssa.RunDefers:
 		for i := len(s.defers) - 1; i >= 0; i-- {
 			d := s.defers[i]
-			if d.viaCell != nil && !s.cells[d.viaCell] {
+			if !receivesAtExit(d.viaCell, s.cells) {
 				continue
 			}
 			r.apply(s, d, true)
@@ -751,10 +654,10 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 				}
 			}
 		}
-		if s.st == Live && r.obj.Kind != FromParam && r.obj.Kind != FromFreeVar {
+		if s.st == Live && !r.obj.Kind.summarized() {
 			pos := in.Pos()
 			if pos == token.NoPos {
-				pos = r.funcEnd()
+				pos = funcEnd(r.m.Fn)
 			}
 			if r.obj.Value != nil && r.inlineOnly() && s.borrowedBy != "" {
 				r.find(&Finding{Kind: LeakInline, Obj: r.obj, Pos: r.obj.Pos, Callee: s.borrowedBy})
@@ -767,15 +670,32 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 	case *ssa.Panic:
 		return false
 	case *ssa.Store:
+		if lit := complitLoad(in.Val); lit != nil && fieldBase(in.Addr) {
+			// The literal's fields become the variable's.
+			for _, fc := range heldFields(s.cells, in.Addr) {
+				delete(s.cells, fc)
+			}
+			for _, fc := range heldFields(s.cells, lit) {
+				delete(s.cells, fc)
+				s.cells[fieldCell{in.Addr, fc.Field}] = true
+			}
+			return true
+		}
+		fc, isField := fieldCellOf(in.Addr)
 		switch {
 		case r.alias(s, in.Val):
-			if r.isCell(in.Addr) && !r.m.exposed[in.Addr] {
+			switch {
+			case r.isCell(in.Addr) && !r.m.exposed[in.Addr]:
 				s.cells[in.Addr] = true
-			} else {
+			case isField:
+				s.cells[fc] = true
+			default:
 				r.escape(s)
 			}
 		case s.cells[in.Addr]:
 			delete(s.cells, in.Addr)
+		case isField && s.cells[fc]:
+			delete(s.cells, fc)
 		}
 		if r.alias(s, in.Addr) {
 			r.use(s, in.Pos())
@@ -798,6 +718,9 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 		// A fresh cell (a variable declared in a loop body).
 		delete(s.cells, in)
 		delete(s.regs, in)
+		for _, fc := range heldFields(s.cells, in) {
+			delete(s.cells, fc)
+		}
 	case *ssa.If, *ssa.Jump, *ssa.DebugRef:
 	case ssa.Value:
 		r.value(s, in)
@@ -811,18 +734,18 @@ func (r *run) step(s *state, instr ssa.Instruction) bool {
 	return true
 }
 
-func (r *run) funcEnd() token.Pos {
-	if syn := r.m.Fn.Syntax(); syn != nil {
-		switch syn := syn.(type) {
-		case *ast.FuncDecl:
-			if syn.Body != nil {
-				return syn.Body.Rbrace
-			}
-		case *ast.FuncLit:
+// funcEnd is the closing brace of fn, where a path that falls off its
+// end returns.
+func funcEnd(fn *ssa.Function) token.Pos {
+	switch syn := fn.Syntax().(type) {
+	case *ast.FuncDecl:
+		if syn.Body != nil {
 			return syn.Body.Rbrace
 		}
+	case *ast.FuncLit:
+		return syn.Body.Rbrace
 	}
-	return r.m.Fn.Pos()
+	return fn.Pos()
 }
 
 // inlineOnly reports whether the allocation's value is never bound to a
@@ -942,30 +865,20 @@ func (r *run) value(s *state, v ssa.Value) {
 		return // the object itself (an extract of the allocating call's tuple)
 	}
 	alias := false
-	switch in := v.(type) {
-	case *ssa.Convert:
-		alias = r.alias(s, in.X)
-		if alias && isUintptr(in.Type()) {
+	if x, ok := conversionOperand(v); ok {
+		alias = r.alias(s, x)
+		if alias && isUintptr(v.Type()) && !convertsBack(v) {
 			// Laundered through uintptr: the model cannot follow
 			// arithmetic on it.
-			if !convertsBack(in) {
-				r.escape(s)
-				return
-			}
+			r.escape(s)
+			return
 		}
-	case *ssa.ChangeType:
-		alias = r.alias(s, in.X)
-	case *ssa.MultiConvert:
-		alias = r.alias(s, in.X)
-	case *ssa.ChangeInterface:
-		alias = r.alias(s, in.X)
-	case *ssa.MakeInterface:
-		alias = r.alias(s, in.X)
-	case *ssa.TypeAssert:
-		alias = r.alias(s, in.X)
+	}
+	switch in := v.(type) {
+	case *ssa.Convert, *ssa.ChangeType, *ssa.MultiConvert, *ssa.ChangeInterface, *ssa.MakeInterface, *ssa.TypeAssert:
 	case *ssa.UnOp:
 		if in.Op == token.MUL {
-			if s.cells[in.X] {
+			if fc, ok := fieldCellOf(in.X); ok && s.cells[fc] || s.cells[in.X] {
 				alias = true
 			} else if r.alias(s, in.X) {
 				r.use(s, in.Pos())
@@ -1153,7 +1066,7 @@ func (r *run) callTouches(s *state, c *ssa.CallCommon) bool {
 		return true
 	}
 	for _, a := range c.Args {
-		if r.alias(s, a) || s.cells[a] {
+		if r.alias(s, a) || s.cells[a] || len(heldFields(s.cells, a)) > 0 {
 			return true
 		}
 	}
@@ -1215,6 +1128,19 @@ func (r *run) goCall(s *state, instr ssa.CallInstruction, c *ssa.CallCommon, def
 	name := calleeName(c)
 	var effs []effect
 	for i, a := range c.Args {
+		for _, fc := range heldFields(s.cells, a) {
+			// A method with a pointer receiver, or any function given
+			// the struct's address, does to the field what its summary
+			// says; a deferred one, to what the field holds when it
+			// runs.
+			eff := effect{act: goAction(sum.field(i, fc.Field)), pos: c.Pos(), callee: name, viaCell: fc}
+			if !deferred && eff.act == actFree {
+				// It may have reset the field: what the field holds
+				// afterwards is not known to be the freed memory.
+				delete(s.cells, fc)
+			}
+			effs = append(effs, eff)
+		}
 		if !r.alias(s, a) {
 			continue
 		}
@@ -1303,6 +1229,16 @@ func noReturn(c *ssa.CallCommon) bool {
 // refine applies what a branch condition says about the object. It
 // returns false when the branch cannot be taken with this state.
 func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
+	// The success test of an out-parameter allocation, or err != nil
+	// from a Go helper whose owned result is nil whenever its error is
+	// not: on the failure branch there is nothing to release.
+	if r.obj.Guard != nil && s.st == Live {
+		isGuard := func(v ssa.Value) bool { return stripConversions(v) == r.obj.Guard }
+		if BranchSays(cond.Cond, taken, isGuard, r.obj.Success) == bridge.SaysFailure {
+			s.st = Null
+			return true
+		}
+	}
 	bin, ok := cond.Cond.(*ssa.BinOp)
 	if !ok {
 		return true
@@ -1324,117 +1260,10 @@ func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
 		}
 		return true
 	}
-	// err != nil from a helper whose owned result is nil whenever its
-	// error is not.
-	if r.obj.Guard != nil && r.obj.Success == SuccessNilError && isNil(y) && sameValue(x, r.obj.Guard) && (bin.Op == token.EQL || bin.Op == token.NEQ) {
-		if (bin.Op == token.NEQ) == taken && s.st == Live {
-			s.st = Null
-		}
-		return true
-	}
-	// The success test of an out-parameter allocation.
-	if r.obj.Guard != nil && s.st == Live {
-		if failed, known := guardFails(r.obj, bin, taken); known && failed {
-			s.st = Null
-		}
-	}
 	return true
 }
 
 func isNil(v ssa.Value) bool {
 	c, ok := v.(*ssa.Const)
 	return ok && c.IsNil()
-}
-
-// guardFails evaluates a comparison of an allocation's guard (the call
-// result) against a constant.
-func guardFails(o *Object, bin *ssa.BinOp, taken bool) (failed, known bool) {
-	x, y, op := bin.X, bin.Y, bin.Op
-	if _, ok := x.(*ssa.Const); ok {
-		x, y = y, x
-		op = flip(op)
-	}
-	if !sameValue(x, o.Guard) {
-		return false, false
-	}
-	c, ok := y.(*ssa.Const)
-	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
-		return false, false
-	}
-	k, ok := constant.Int64Val(c.Value)
-	if !ok {
-		return false, false
-	}
-	// Does the condition (as taken or not) imply failure?
-	holds := func(v int64) bool {
-		switch op {
-		case token.EQL:
-			return v == k
-		case token.NEQ:
-			return v != k
-		case token.LSS:
-			return v < k
-		case token.LEQ:
-			return v <= k
-		case token.GTR:
-			return v > k
-		case token.GEQ:
-			return v >= k
-		}
-		return false
-	}
-	// The branch implies failure when every value satisfying the branch
-	// condition is a failure value. Check on a few representatives.
-	var success []int64
-	switch o.Success {
-	case bridge.SuccessZero:
-		success = []int64{0}
-	case bridge.SuccessNonNeg:
-		success = []int64{0, 1, 1 << 20}
-	case bridge.SuccessNotMinus1:
-		success = []int64{0, 1, -2}
-	default:
-		return false, false
-	}
-	for _, v := range success {
-		if holds(v) == taken {
-			return false, true
-		}
-	}
-	return true, true
-}
-
-// FlipComparison returns the operator that compares the same operands
-// swapped: x < y is y > x.
-func FlipComparison(op token.Token) token.Token { return flip(op) }
-
-func flip(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.GTR:
-		return token.LSS
-	case token.LEQ:
-		return token.GEQ
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
-}
-
-// sameValue reports whether v is g, possibly through conversions.
-func sameValue(v, g ssa.Value) bool {
-	for {
-		if v == g {
-			return true
-		}
-		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
-		default:
-			return false
-		}
-	}
 }

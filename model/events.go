@@ -459,6 +459,12 @@ func resolveLoad(x ssa.Value, env *wrapperEnv) Ref {
 				return resolve(stored, env)
 			}
 		}
+	case *ssa.FieldAddr:
+		// A field of a struct the analyzed function holds (b.p in
+		// C.f(b.p)): the content of the field cell.
+		if r := resolve(x.X, env); r.Kind == RefValue && fieldBase(r.V) {
+			return Ref{Kind: RefCell, V: fieldCell{r.V, x.Field}}
+		}
 	default:
 		if r := resolve(x, env); r.Kind == RefValue {
 			return Ref{Kind: RefCell, V: r.V}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -18,8 +19,19 @@ type GoSummary struct {
 	// FreeVars holds the effect on the content of each captured
 	// variable, for closures.
 	FreeVars []bridge.Effect
+	// Fields holds the effect on the content of the pointer fields of
+	// the structs that parameters point to (a Free method releasing a C
+	// field of its receiver). A field not listed is unknown.
+	Fields []FieldEffect
 	// Owned is set when a result is C memory the caller must release.
 	Owned *OwnedResult
+}
+
+// A FieldEffect is the effect on the content of field Field of the
+// struct parameter Param points to.
+type FieldEffect struct {
+	Param, Field int
+	Effect       bridge.Effect
 }
 
 // An OwnedResult describes a result that carries ownership of C memory.
@@ -45,6 +57,9 @@ func (s *GoSummary) String() string {
 	for i, e := range s.FreeVars {
 		parts = append(parts, fmt.Sprintf("fv%d=%s", i, e))
 	}
+	for _, f := range s.Fields {
+		parts = append(parts, fmt.Sprintf("p%d.%d=%s", f.Param, f.Field, f.Effect))
+	}
 	if s.Owned != nil {
 		parts = append(parts, fmt.Sprintf("owned r%d=%s/%s", s.Owned.Index, s.Owned.Family, s.Owned.Dealloc))
 	}
@@ -56,6 +71,17 @@ func (s *GoSummary) param(i int) bridge.Effect {
 		return bridge.EffectUnknown
 	}
 	return s.Params[i]
+}
+
+func (s *GoSummary) field(param, field int) bridge.Effect {
+	if s != nil {
+		for _, f := range s.Fields {
+			if f.Param == param && f.Field == field {
+				return f.Effect
+			}
+		}
+	}
+	return bridge.EffectUnknown
 }
 
 func (s *GoSummary) freeVar(i int) bridge.Effect {
@@ -72,6 +98,9 @@ func (s *GoSummary) interesting() bool {
 		return false
 	}
 	if s.Owned != nil {
+		return true
+	}
+	if len(s.Fields) > 0 {
 		return true
 	}
 	for _, e := range s.Params {
@@ -161,6 +190,20 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 		}
 		sum.Params = append(sum.Params, f.paramEffect(&Object{Kind: FromParam, Value: p, Region: RegionUnknown, What: p.Name()}))
 	}
+	for i, p := range fn.Params {
+		st := structOf(p.Type())
+		if st == nil || !fieldBase(p) {
+			continue
+		}
+		for k := 0; k < st.NumFields(); k++ {
+			if !pointerLike(st.Field(k).Type()) {
+				continue
+			}
+			cell := fieldCell{p, k}
+			eff := f.paramEffect(&Object{Kind: FromField, Cell: cell, Index: i, Field: k, What: cell.String()})
+			sum.Fields = append(sum.Fields, FieldEffect{Param: i, Field: k, Effect: eff})
+		}
+	}
 	for k, fv := range fn.FreeVars {
 		ptr, ok := fv.Type().Underlying().(*types.Pointer)
 		if !ok || !pointerLike(ptr.Elem()) {
@@ -192,30 +235,158 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 	return sum
 }
 
-// errIndex finds an error result that is nil on every return whose
-// result idx is not a nil constant, and non-nil only where result idx is
-// nil: the (p, err) convention. It returns -1 if there is none.
+// errIndex finds an error result that is nil whenever result idx is
+// not a nil constant: the (p, err) convention, under which err != nil
+// means there is no p to release. Each return is read on every way to
+// it: through the phis of its block, pairwise by incoming edge, and
+// through the result variables a function with deferred calls stores
+// before returning (see slotPairs). It returns -1 if there is no such
+// result, or when some return's results cannot be paired.
 func errIndex(fn *ssa.Function, idx int) int {
 	res := fn.Signature.Results()
 	for e := 0; e < res.Len(); e++ {
 		if e == idx || !types.Identical(res.At(e).Type(), types.Universe.Lookup("error").Type()) {
 			continue
 		}
-		ok := true
-		for _, b := range fn.Blocks {
-			ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-			if !isRet || len(ret.Results) != res.Len() {
-				continue
-			}
-			if !isNil(ret.Results[e]) && !isNil(ret.Results[idx]) {
-				ok = false
-			}
-		}
-		if ok {
+		if errMeansNoResult(fn, idx, e) {
 			return e
 		}
 	}
 	return -1
+}
+
+func errMeansNoResult(fn *ssa.Function, idx, e int) bool {
+	for _, b := range fn.Blocks {
+		ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !isRet || len(ret.Results) <= max(idx, e) {
+			continue
+		}
+		pairs, ok := returnedPairs(ret, ret.Results[idx], ret.Results[e])
+		if !ok {
+			return false
+		}
+		for _, p := range pairs {
+			if !isNil(p[0]) && !isNil(p[1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// returnedPairs returns the pairs of values a return hands out as v and
+// w on each way to it.
+func returnedPairs(ret *ssa.Return, v, w ssa.Value) (pairs [][2]ssa.Value, ok bool) {
+	vs, ws := resultSlot(v), resultSlot(w)
+	switch {
+	case vs != nil && ws != nil:
+		return slotPairs(vs, ws)
+	case vs != nil || ws != nil:
+		return nil, false
+	}
+	b := ret.Block()
+	vp, _ := v.(*ssa.Phi)
+	wp, _ := w.(*ssa.Phi)
+	if vp == nil && wp == nil || vp != nil && vp.Block() != b || wp != nil && wp.Block() != b {
+		return [][2]ssa.Value{{v, w}}, vp == nil && wp == nil
+	}
+	for i := range b.Preds {
+		pair := [2]ssa.Value{v, w}
+		if vp != nil {
+			pair[0] = vp.Edges[i]
+		}
+		if wp != nil {
+			pair[1] = wp.Edges[i]
+		}
+		pairs = append(pairs, pair)
+	}
+	return pairs, true
+}
+
+// resultSlot returns the variable v is loaded from, when v is a load of
+// a local variable.
+func resultSlot(v ssa.Value) *ssa.Alloc {
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		a, _ := u.X.(*ssa.Alloc)
+		return a
+	}
+	return nil
+}
+
+// slotPairs returns the pairs of values two result variables can hold
+// together: for every store into one of them, the value stored with
+// each value the other can hold there (the stores reaching it, or its
+// zero value). Whatever pair a return reads is among them: it is made
+// by the later of the two last stores on its path. A variable whose
+// address is used otherwise than by stores and loads cannot be paired.
+func slotPairs(vs, ws *ssa.Alloc) ([][2]ssa.Value, bool) {
+	var pairs [][2]ssa.Value
+	for _, slots := range [2][2]*ssa.Alloc{{vs, ws}, {ws, vs}} {
+		stored, other := slots[0], slots[1]
+		for _, ref := range *stored.Referrers() {
+			switch r := ref.(type) {
+			case *ssa.Store:
+				if r.Addr != stored {
+					return nil, false
+				}
+				for _, o := range reachingStores(other, r) {
+					pair := [2]ssa.Value{r.Val, o}
+					if stored == ws {
+						pair = [2]ssa.Value{o, r.Val}
+					}
+					pairs = append(pairs, pair)
+				}
+			case *ssa.UnOp, *ssa.DebugRef:
+			default:
+				return nil, false
+			}
+		}
+	}
+	return pairs, true
+}
+
+// reachingStores returns the values a local variable can hold at instr:
+// those of the last stores into it on the paths reaching instr, and its
+// zero value where a path starts at the variable's declaration.
+func reachingStores(slot *ssa.Alloc, instr ssa.Instruction) []ssa.Value {
+	var out []ssa.Value
+	seen := map[*ssa.BasicBlock]bool{}
+	// lastIn scans b backwards from before index end; it reports whether
+	// the scan found the value there.
+	lastIn := func(b *ssa.BasicBlock, end int) bool {
+		for i := end - 1; i >= 0; i-- {
+			switch in := b.Instrs[i].(type) {
+			case *ssa.Store:
+				if in.Addr == slot {
+					out = append(out, in.Val)
+					return true
+				}
+			case *ssa.Alloc:
+				if in == slot {
+					out = append(out, ssa.NewConst(nil, pointerElem(slot.Type())))
+					return true
+				}
+			}
+		}
+		return false
+	}
+	b := instr.Block()
+	if lastIn(b, indexOf(b, instr)) {
+		return out
+	}
+	work := append([]*ssa.BasicBlock(nil), b.Preds...)
+	for len(work) > 0 {
+		p := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if !lastIn(p, len(p.Instrs)) {
+			work = append(work, p.Preds...)
+		}
+	}
+	return out
 }
 
 // paramEffect explores an incoming value and summarizes its fate.

@@ -47,7 +47,7 @@ func (m *Memory) ArgIntPointer(ev *Event, i int) IntPointer {
 		return IntPointer{} // pointer arithmetic
 	}
 	base := integerBase(conv.X)
-	if _, ok := base.(*ssa.Const); ok || isCType(base.Type()) || m.fromC(base) {
+	if _, ok := base.(*ssa.Const); ok || isCType(base.Type()) || m.fromC(base) || m.f.res.IsCHandle(base.Type()) {
 		return IntPointer{}
 	}
 	if b, ok := base.Type().(*types.Basic); ok && b.Kind() == types.Uintptr {

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
@@ -18,9 +19,8 @@ import (
 // memory handed to C holds Go pointers, and whether a store writes a Go
 // pointer into C memory.
 //
-// Unlike Provenance, which answers only when all paths agree on one
-// region, Memory keeps every site a value may reach; callers decide how
-// much agreement they need.
+// It keeps every site a value may reach; callers decide how much
+// agreement they need (ArgOrigin asks that all agree).
 type Memory struct {
 	f     *Function
 	sites map[ssa.Value]*Site
@@ -68,6 +68,8 @@ type Site struct {
 	// Array is set when the site is the backing array of slices of Type
 	// (or the bytes of a string of Type) rather than a variable of Type.
 	Array bool
+	// Event is the C call or cgo builtin whose result the site is.
+	Event *Event
 }
 
 // TypeAt returns the type found at path in the site, or nil.
@@ -184,6 +186,56 @@ func (m *Memory) ArgPointsTo(ev *Event, i int) []Loc {
 	return m.locs(args[i], env)
 }
 
+// ArgOrigin returns the memory argument i of ev surely points into, or
+// nil when the view is not sure: every place it finds must lie in memory
+// of one region that the function allocated itself (Go memory) or
+// obtained as the result of a C call (C memory), at a known offset. A
+// value the view reaches through a parameter, a global or memory it did
+// not allocate, whose region only its type suggests, has no origin
+// here: a check built on it never guesses.
+func (m *Memory) ArgOrigin(ev *Event, i int) *Site {
+	if i >= len(ev.Args) {
+		return nil
+	}
+	locs := m.refLocs(ev.Args[i])
+	if len(locs) == 0 {
+		return nil
+	}
+	first := locs[0].Site
+	for _, l := range locs {
+		s := l.Site
+		switch {
+		case l.Path == "*", s.ByType, s.Region != first.Region:
+			return nil
+		case s.Region.IsGo() && !s.Local, s.Region.IsC() && s.Event == nil:
+			return nil
+		case s.Region == RegionCBorrowed && !s.Event.Summary.ReturnsBorrowed:
+			// The view takes what an unknown C function returns to be
+			// the library's; that is a default, not knowledge.
+			return nil
+		}
+	}
+	return first
+}
+
+// refLocs returns the places an event argument may point into: those of
+// the value, or of what the variable holds when the call happens.
+func (m *Memory) refLocs(r Ref) []Loc {
+	switch r.Kind {
+	case RefValue:
+		return m.locs(r.V, nil)
+	case RefCell:
+		t := pointerElem(r.V.Type())
+		if t == nil {
+			return nil
+		}
+		return m.load(t, m.locs(r.V, nil), func() *Site {
+			return m.externalKeyed("*("+structuralKey(r.V, 0)+")", r.V, describeCell(r.V), t)
+		})
+	}
+	return nil
+}
+
 // eventArgs returns the arguments of ev's C call as the call itself
 // sees them, with the environment that maps values of cgo's wrapper
 // closures to the analyzed function (nil for a direct call).
@@ -217,13 +269,7 @@ const maxMemorySteps = 50000
 
 func appendLocs(out []Loc, add ...Loc) []Loc {
 	for _, l := range add {
-		dup := false
-		for _, o := range out {
-			if o == l {
-				dup = true
-				break
-			}
-		}
+		dup := slices.Contains(out, l)
 		if !dup && len(out) < maxLocs {
 			out = append(out, l)
 		}
@@ -668,6 +714,11 @@ func (m *Memory) call(c *ssa.Call, env *wrapperEnv) []Loc {
 		}
 		return nil
 	}
+	if env == nil {
+		if site := m.ownedResult(c); site != nil {
+			return []Loc{{site, ""}}
+		}
+	}
 	if env != nil {
 		if c.Parent() == env.fn {
 			if cc := StaticCgoCallee(&c.Call); cc != nil {
@@ -691,7 +742,7 @@ func (m *Memory) eventResult(ev *Event, v ssa.Value, args []ssa.Value, env *wrap
 	if ev.Callee.Kind == bridge.CBuiltin {
 		switch ev.Callee.Name {
 		case bridge.BuiltinGoString, bridge.BuiltinGoStringN, bridge.BuiltinGoBytes:
-			return []Loc{{m.siteAt(v, RegionGoHeap, ev.Callee.UserName(), ev.Pos), ""}}
+			return []Loc{{m.siteAt(v, RegionGoHeap, ev), ""}}
 		}
 	}
 	if rp := s.ReturnsParam; rp >= 0 && rp < len(args) && s.ReturnsOwned == nil {
@@ -701,7 +752,7 @@ func (m *Memory) eventResult(ev *Event, v ssa.Value, args []ssa.Value, env *wrap
 	if s.ReturnsOwned != nil {
 		region = RegionCHeap
 	}
-	return []Loc{{m.siteAt(v, region, ev.Callee.UserName(), ev.Pos), ""}}
+	return []Loc{{m.siteAt(v, region, ev), ""}}
 }
 
 // site returns the site an allocating value of the function creates.
@@ -766,12 +817,12 @@ func (m *Memory) site(v ssa.Value) *Site {
 	return s
 }
 
-// siteAt returns a site of a given region for a call result.
-func (m *Memory) siteAt(v ssa.Value, r Region, what string, pos token.Pos) *Site {
+// siteAt returns a site of a given region for the result v of ev.
+func (m *Memory) siteAt(v ssa.Value, r Region, ev *Event) *Site {
 	if s, ok := m.sites[v]; ok {
 		return s
 	}
-	s := &Site{Region: r, Value: v, Pos: pos, What: what, Type: pointerElemOr(v.Type()), Local: r.IsGo()}
+	s := &Site{Region: r, Value: v, Pos: ev.Pos, What: ev.Callee.UserName(), Type: pointerElemOr(v.Type()), Local: r.IsGo(), Event: ev}
 	s.Array = arrayElem(s.Type) != nil
 	m.sites[v] = s
 	return s
@@ -851,7 +902,7 @@ func (m *Memory) byType(v ssa.Value, what string, t types.Type) *Site {
 	s := &Site{Value: v, Pos: v.Pos(), What: what, Type: pointerElemOr(t), ByType: true}
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
-		if !isCType(u.Elem()) {
+		if !isCType(u.Elem()) && !m.f.res.IsCView(u.Elem()) {
 			s.Region = RegionGoHeap
 		}
 		s.Type, s.Array = t, true
@@ -864,7 +915,7 @@ func (m *Memory) byType(v ssa.Value, what string, t types.Type) *Site {
 		s.Region = RegionGoHeap
 		s.Type = t
 	case *types.Pointer:
-		if goDeclared(u.Elem()) {
+		if goDeclared(u.Elem()) && !m.f.res.IsCView(u.Elem()) {
 			s.Region = RegionGoHeap
 		}
 	}

@@ -266,7 +266,7 @@ func (m *Memory) goPointersIn(s *Site, path string, seen map[*Site]bool, depth i
 		}
 		if st.val != nil && len(st.from) == 0 && isAggregate(st.val.Type()) {
 			if _, isConst := st.val.(*ssa.Const); !isConst {
-				for _, slot := range goPointerSlots(st.val.Type(), st.loc.Path, 0) {
+				for _, slot := range goPointerSlots(m.f.res, st.val.Type(), st.loc.Path, 0) {
 					out = append(out, Held{Loc: Loc{s, slot.path}, Slot: slot.t, Store: st.instr})
 				}
 			}
@@ -274,7 +274,7 @@ func (m *Memory) goPointersIn(s *Site, path string, seen map[*Site]bool, depth i
 	}
 	if m.Escaped(s) && s.Region.IsGo() {
 		if t := s.TypeAt(path); t != nil && path != "*" {
-			for _, slot := range goPointerSlots(t, path, 0) {
+			for _, slot := range goPointerSlots(m.f.res, t, path, 0) {
 				out = append(out, Held{Loc: Loc{s, slot.path}, Slot: slot.t})
 			}
 		}

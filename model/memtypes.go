@@ -15,8 +15,10 @@ type slot struct {
 }
 
 // goPointerSlots lists the places in t that hold Go pointers whenever
-// they are not zero.
-func goPointerSlots(t types.Type, path string, depth int) []slot {
+// they are not zero. Pointers to and slices of the package's views of C
+// memory (res.IsCView) are not among them: they may as well hold C
+// addresses.
+func goPointerSlots(res *Result, t types.Type, path string, depth int) []slot {
 	if depth > 6 || t == nil {
 		return nil
 	}
@@ -25,23 +27,27 @@ func goPointerSlots(t types.Type, path string, depth int) []slot {
 		if u.Info()&types.IsString != 0 {
 			return []slot{{path, t}}
 		}
-	case *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+	case *types.Slice:
+		if res.viewElem(t) == nil {
+			return []slot{{path, t}}
+		}
+	case *types.Map, *types.Chan, *types.Signature, *types.Interface:
 		return []slot{{path, t}}
 	case *types.Pointer:
-		if goDeclared(u.Elem()) {
+		if goDeclared(u.Elem()) && res.viewElem(t) == nil {
 			return []slot{{path, t}}
 		}
 	case *types.Struct:
 		var out []slot
 		for i := 0; i < u.NumFields(); i++ {
-			out = append(out, goPointerSlots(u.Field(i).Type(), fmt.Sprintf("%s.%d", path, i), depth+1)...)
+			out = append(out, goPointerSlots(res, u.Field(i).Type(), fmt.Sprintf("%s.%d", path, i), depth+1)...)
 		}
 		return out
 	case *types.Array:
 		if u.Len() == 0 {
 			return nil
 		}
-		return goPointerSlots(u.Elem(), path+"[]", depth+1)
+		return goPointerSlots(res, u.Elem(), path+"[]", depth+1)
 	}
 	return nil
 }

@@ -50,7 +50,12 @@ const (
 	FromOutParam                     // memory stored through a T** argument
 	FromParam                        // the value of a parameter at entry (summaries)
 	FromFreeVar                      // the content of a captured variable at entry (summaries)
+	FromField                        // the content of a field of a struct parameter at entry (summaries)
 )
+
+// summarized reports whether the object is what a function is given
+// (summaries), rather than memory it obtains.
+func (k OriginKind) summarized() bool { return k == FromParam || k == FromFreeVar || k == FromField }
 
 // An Object is one abstract piece of memory shared by Go and C.
 type Object struct {
@@ -65,7 +70,8 @@ type Object struct {
 	// Value is the SSA value that holds the object right after Site, or
 	// nil when it arrives through a cell (out-parameters).
 	Value ssa.Value
-	// Cell holds the object after Site for FromOutParam.
+	// Cell holds the object after Site for FromOutParam, and at entry
+	// for FromFreeVar and FromField.
 	Cell ssa.Value
 	// Guard is the result whose test tells whether the allocation
 	// happened (out-parameters of getaddrinfo-like functions), with the
@@ -78,6 +84,8 @@ type Object struct {
 	MayBeNil bool
 	// Index is the parameter or free-variable index for summaries.
 	Index int
+	// Field is the field index for FromField.
+	Field int
 }
 
 func (o *Object) String() string {

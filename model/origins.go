@@ -43,7 +43,7 @@ func (f *Function) Objects() []*Object {
 			}
 			if sum.Owned.ErrIndex >= 0 {
 				if g := resultValue(c, sum.Owned.ErrIndex); g != nil {
-					o.Guard, o.Success = g, SuccessNilError
+					o.Guard, o.Success = g, bridge.SuccessNilError
 				}
 			}
 			out = append(out, o)
@@ -116,18 +116,10 @@ func (f *Function) eventObjects(ev *Event) []*Object {
 // addressedCell returns the local variable whose address v is (&db,
 // possibly converted to unsafe.Pointer).
 func addressedCell(v ssa.Value) ssa.Value {
-	for {
-		switch x := v.(type) {
-		case *ssa.Alloc:
-			return x
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
-		default:
-			return nil
-		}
+	if a, ok := stripConversions(v).(*ssa.Alloc); ok {
+		return a
 	}
+	return nil
 }
 
 func extract(tuple ssa.Value, index int) ssa.Value {

@@ -3,20 +3,20 @@ package model
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
 
-// This file is a second, smaller typestate engine for values that are not
-// memory: a cgo.Handle that must be deleted exactly once, a
-// runtime.Pinner that must be unpinned. Like the engine of engine.go it
-// follows one value along every path of a function's control-flow graph
-// (registers, local variables, deferred calls, loops with a visited set,
-// a state budget), but what happens to the value is decided by a
-// Protocol, and calls of Go functions the protocol does not know are
-// followed into the callee, whose outcomes continue the caller's path.
+// This file follows values that are not memory: a cgo.Handle that must
+// be deleted exactly once, a runtime.Pinner that must be unpinned. It
+// walks a function's control-flow graph with the explorer of explore.go,
+// as the ownership engine does, but what happens to the value is decided
+// by a Protocol, and calls of Go functions the protocol does not know
+// are followed into the callee, whose outcomes continue the caller's
+// path.
 
 // A TState is the state of the followed value on one path. Its meaning
 // belongs to the Protocol.
@@ -81,7 +81,7 @@ const maxFollow = 3
 // the function was too large to explore completely; the protocol may
 // then have seen only some paths.
 func (f *Function) Explore(start Start, p Protocol) bool {
-	e := &tsEngine{res: f.res, proto: p}
+	e := &tsEngine{res: f.res, proto: p, budget: budget{max: maxTypestates}}
 	b := start.After.Block()
 	idx := indexOf(b, start.After)
 	if idx < 0 {
@@ -95,7 +95,7 @@ func (f *Function) Explore(start Start, p Protocol) bool {
 type tsEngine struct {
 	res    *Result
 	proto  Protocol
-	steps  int
+	budget budget
 	gaveUp bool
 	stack  []*ssa.Function
 }
@@ -126,9 +126,9 @@ func (p *tsPath) clone() *tsPath {
 	return &c
 }
 
-func (p *tsPath) key(b int) string {
+func (p *tsPath) key() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%d|%d|%d|%d|", b, p.st.Kind, p.st.At, p.st.Aux)
+	fmt.Fprintf(&sb, "%d|%d|%d|", p.st.Kind, p.st.At, p.st.Aux)
 	writeSet(&sb, p.regs)
 	sb.WriteByte('|')
 	writeSet(&sb, p.cells)
@@ -138,73 +138,37 @@ func (p *tsPath) key(b int) string {
 	return sb.String()
 }
 
-type tsItem struct {
-	b   *ssa.BasicBlock
-	idx int
-	p   *tsPath
+func (p *tsPath) registers() map[ssa.Value]bool { return p.regs }
+
+// A tsWalk is the exploration of one function, the analyzed one or a
+// callee followed at depth.
+type tsWalk struct {
+	e       *tsEngine
+	f       *Function
+	depth   int
+	exits   *[]TState
+	escaped bool
 }
+
+func (w *tsWalk) step(p *tsPath, instr ssa.Instruction) (forks []*tsPath, end bool) {
+	next, esc, end := w.e.step(w.f, p, instr, w.depth, w.exits)
+	w.escaped = w.escaped || esc
+	return next, end
+}
+
+func (w *tsWalk) edge(*tsPath, *ssa.BasicBlock, int) bool { return true }
 
 // run explores fn from (b, idx). When exits is not nil, fn is a callee:
 // the states of its returning paths are appended there, and escape
 // reports whether some path lost the value.
 func (e *tsEngine) run(f *Function, b *ssa.BasicBlock, idx int, p *tsPath, depth int, exits *[]TState) (escaped bool) {
-	visited := map[string]bool{}
-	work := []tsItem{{b, idx, p}}
-	for len(work) > 0 {
-		it := work[len(work)-1]
-		work = work[:len(work)-1]
-		if it.idx == 0 {
-			k := it.p.key(it.b.Index)
-			if visited[k] {
-				continue
-			}
-			visited[k] = true
-		}
-		if e.steps++; e.steps > maxTypestates {
-			e.gaveUp = true
-			return true
-		}
-		succ, esc := e.block(f, it, depth, exits)
-		escaped = escaped || esc
-		work = append(work, succ...)
+	w := &tsWalk{e: e, f: f, depth: depth, exits: exits}
+	if !explore[*tsPath](w, b, idx, p, &e.budget) {
+		e.gaveUp = true
+		return true
 	}
-	return escaped
+	return w.escaped
 }
-
-// block runs it.b from it.idx and returns the successor items.
-func (e *tsEngine) block(f *Function, it tsItem, depth int, exits *[]TState) (out []tsItem, escaped bool) {
-	b, p := it.b, it.p
-	for i := it.idx; i < len(b.Instrs); i++ {
-		instr := b.Instrs[i]
-		if _, ok := instr.(*ssa.Phi); ok {
-			continue
-		}
-		next, esc, end := e.step(f, p, instr, depth, exits)
-		escaped = escaped || esc
-		if end {
-			return nil, escaped
-		}
-		if len(next) > 0 {
-			// The path forked in a followed call: each outcome goes on
-			// from the next instruction.
-			for _, np := range next {
-				out = append(out, tsItem{b, i + 1, np})
-			}
-			return out, escaped
-		}
-	}
-	for si, succ := range b.Succs {
-		np := p
-		if si < len(b.Succs)-1 {
-			np = p.clone()
-		}
-		tsPhis(np, b, succ)
-		out = append(out, tsItem{succ, 0, np})
-	}
-	return out, escaped
-}
-
-func tsPhis(p *tsPath, pred, succ *ssa.BasicBlock) { edgePhis(p.regs, pred, succ) }
 
 // step runs one instruction. next, when not empty, replaces the path
 // (a followed call had several outcomes); end stops the path.
@@ -302,19 +266,11 @@ func (e *tsEngine) step(f *Function, p *tsPath, instr ssa.Instruction, depth int
 // of it by a value-producing instruction loses it.
 func (e *tsEngine) value(p *tsPath, v ssa.Value) (escaped bool) {
 	alias := false
+	if x, ok := conversionOperand(v); ok {
+		alias = p.regs[x]
+	}
 	switch in := v.(type) {
-	case *ssa.Convert:
-		alias = p.regs[in.X]
-	case *ssa.ChangeType:
-		alias = p.regs[in.X]
-	case *ssa.MultiConvert:
-		alias = p.regs[in.X]
-	case *ssa.ChangeInterface:
-		alias = p.regs[in.X]
-	case *ssa.MakeInterface:
-		alias = p.regs[in.X]
-	case *ssa.TypeAssert:
-		alias = p.regs[in.X]
+	case *ssa.Convert, *ssa.ChangeType, *ssa.MultiConvert, *ssa.ChangeInterface, *ssa.MakeInterface, *ssa.TypeAssert:
 	case *ssa.UnOp:
 		if in.Op == token.MUL {
 			alias = p.cells[in.X]
@@ -419,10 +375,8 @@ func (e *tsEngine) follow(f *Function, p *tsPath, c *ssa.CallCommon, args, binds
 	if fn == nil || len(fn.Blocks) == 0 || depth >= maxFollow || (fn.Pkg != f.res.SSA && fn.Parent() == nil) {
 		return nil, true, true
 	}
-	for _, s := range e.stack {
-		if s == fn {
-			return nil, true, true
-		}
+	if slices.Contains(e.stack, fn) {
+		return nil, true, true
 	}
 	entry := &tsPath{st: p.st, regs: map[ssa.Value]bool{}, cells: map[ssa.Value]bool{}}
 	for _, i := range args {
@@ -504,9 +458,7 @@ func (e *tsEngine) runDefers(f *Function, p *tsPath, depth int) (next []*tsPath,
 		for _, q := range paths {
 			live := len(d.args) > 0 || d.site.Event != nil
 			for _, c := range d.cells {
-				if c == nil || q.cells[c] {
-					live = true
-				}
+				live = live || receivesAtExit(c, q.cells)
 			}
 			if !live {
 				after = append(after, q)
@@ -523,7 +475,7 @@ func (e *tsEngine) runDefers(f *Function, p *tsPath, depth int) (next []*tsPath,
 				var cells []ssa.Value
 				var binds []int
 				for j, c := range d.cells {
-					if c == nil || q.cells[c] {
+					if receivesAtExit(c, q.cells) {
 						binds = append(binds, d.binds[j])
 						cells = append(cells, c)
 					}
@@ -568,23 +520,4 @@ func (e *tsEngine) runDefers(f *Function, p *tsPath, depth int) (next []*tsPath,
 		return nil, escaped, false
 	}
 	return paths, escaped, false
-}
-
-func funcEnd(fn *ssa.Function) token.Pos {
-	r := &run{m: &Function{Fn: fn}}
-	return r.funcEnd()
-}
-
-// stripConversions returns the value v converts.
-func stripConversions(v ssa.Value) ssa.Value {
-	for {
-		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
-		default:
-			return v
-		}
-	}
 }

@@ -13,8 +13,10 @@ import (
 	"github.com/ffivet/ffivet/passes/cgoalloc"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
 	"github.com/ffivet/ffivet/passes/cgohandle"
+	"github.com/ffivet/ffivet/passes/cgonarrow"
 	"github.com/ffivet/ffivet/passes/cgopointer"
 	"github.com/ffivet/ffivet/passes/cgosig"
+	"github.com/ffivet/ffivet/passes/cgounsafe"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -25,6 +27,8 @@ var checks = []*analysis.Analyzer{
 	cgopointer.Analyzer,
 	cgohandle.Analyzer,
 	cgosig.Analyzer,
+	cgonarrow.Analyzer,
+	cgounsafe.Analyzer,
 }
 
 // all holds the checks wrapped once, so that every caller of All gets

@@ -3,7 +3,9 @@ package passes_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -52,7 +54,7 @@ func TestAllTogether(t *testing.T) {
 		Dir:  filepath.Join(dir, "src"),
 		Env:  append(os.Environ(), "GOPATH="+dir, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off"),
 	}
-	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoerrno", "cgopointer", "cgohandle", "cgosig")
+	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoerrno", "cgopointer", "cgopointerglobal", "cgohandle", "cgohandlenodelete", "cgosig", "cgonarrow", "cgounsafe", "cgopointerslice", "cgopointerctx", "cgoerrnoconv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,15 +63,64 @@ func TestAllTogether(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	found := make(map[string]bool) // check/category
 	for act := range graph.All() {
 		if act.Err != nil {
 			t.Errorf("%s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)
 		}
 		if act.IsRoot {
 			n += len(act.Diagnostics)
+			for _, d := range act.Diagnostics {
+				found[act.Analyzer.Name+"/"+d.Category] = true
+			}
 		}
 	}
 	if n == 0 {
 		t.Error("no findings on the corpora")
 	}
+
+	// Every finding has a category its check's docs page lists, and
+	// the corpora have a finding of every category listed.
+	for _, a := range passes.All() {
+		documented := docCategories(t, filepath.Join(dir, "..", "docs", "checks", a.Name+".md"))
+		for _, c := range documented {
+			if !found[a.Name+"/"+c] {
+				t.Errorf("%s: no finding of category %q in the corpora", a.Name, c)
+			}
+		}
+		for key := range found {
+			check, c, _ := strings.Cut(key, "/")
+			if check == a.Name && !slices.Contains(documented, c) && c != "directive" {
+				t.Errorf("%s reports findings of category %q, which docs/checks/%s.md does not list", check, c, check)
+			}
+		}
+	}
+}
+
+// categoryRow is a row of a docs page's table of categories.
+var categoryRow = regexp.MustCompile("^\\| `([a-z0-9]+(?:-[a-z0-9]+)*)` \\|")
+
+// docCategories returns the categories listed in the "## Categories"
+// section of a check's docs page.
+func docCategories(t *testing.T, page string) []string {
+	t.Helper()
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Categories\n")
+	if !ok {
+		t.Fatalf("%s has no Categories section", page)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var cats []string
+	for line := range strings.SplitSeq(section, "\n") {
+		if m := categoryRow.FindStringSubmatch(line); m != nil {
+			cats = append(cats, m[1])
+		}
+	}
+	if len(cats) == 0 {
+		t.Errorf("%s lists no categories", page)
+	}
+	return cats
 }

@@ -309,26 +309,3 @@ func (t *teeWriter) Write(p []byte) (int, error) {
 	t.buf.Write(p)
 	return t.w.Write(p)
 }
-
-// captureStderr sends what the process writes to os.Stderr during a run
-// (the model's warnings about a package's C) to w as well, so that the
-// result cache replays them; restore undoes it and waits for the copy.
-func captureStderr(w io.Writer) (restore func()) {
-	r, pw, err := os.Pipe()
-	if err != nil {
-		return func() {}
-	}
-	orig := os.Stderr
-	os.Stderr = pw
-	done := make(chan struct{})
-	go func() {
-		io.Copy(w, r)
-		close(done)
-	}()
-	return func() {
-		os.Stderr = orig
-		pw.Close()
-		<-done
-		r.Close()
-	}
-}

@@ -57,7 +57,7 @@ var findingLine = regexp.MustCompile(`^([^\s:]+\.go):(\d+):\d+: (?:\[\w+\] )?(\S
 // indented related information and the column.
 func findings(out string) []string {
 	var list []string
-	for _, line := range strings.Split(out, "\n") {
+	for line := range strings.SplitSeq(out, "\n") {
 		m := findingLine.FindStringSubmatch(line)
 		if m == nil {
 			continue
@@ -182,18 +182,19 @@ var realWorldFindings = []string{
 	"monitor.go:194 cgosig",
 	"monitor.go:59 cgosig",
 	"callback.go:80 cgosig",
-	"sqlite3.go:2062 cgosig",
+	"sqlite3.go:1031 cgonarrow",
+	"sqlite3.go:2062 cgonarrow",
 	"sqlite3.go:734 cgosig",
-	"sqlite3_context.go:107 cgosig",
-	"pcap_unix.go:346 cgosig",
-	"pcap_unix.go:347 cgosig",
+	"sqlite3_context.go:107 cgonarrow",
+	"pcap_unix.go:346 cgonarrow",
+	"pcap_unix.go:347 cgonarrow",
 	"pcap_unix.go:349 cgopointer",
 	"pcap_unix.go:349 cgopointer",
-	"pcap_unix.go:384 cgosig",
+	"pcap_unix.go:384 cgonarrow",
 	"pcap_unix.go:398 cgopointer",
-	"pcap_unix.go:521 cgosig",
-	"pcap_unix.go:653 cgosig",
-	"cgo_resnew.go:20 cgosig",
+	"pcap_unix.go:521 cgonarrow",
+	"pcap_unix.go:588 cgonarrow",
+	"pcap_unix.go:653 cgonarrow",
 }
 
 // realWorldModules are the modules the findings come from, pinned.
@@ -230,20 +231,22 @@ func TestRealWorld(t *testing.T) {
 	bin := buildFFIVET(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
-	mod := "module example.com/realworld\n\ngo 1.26\n\nrequire (\n"
+	var mod strings.Builder
+	mod.WriteString("module example.com/realworld\n\ngo 1.26\n\nrequire (\n")
 	for _, m := range realWorldModules {
-		mod += "\t" + m + "\n"
+		mod.WriteString("\t" + m + "\n")
 	}
-	mod += ")\n"
-	if err := os.WriteFile("go.mod", []byte(mod), 0o666); err != nil {
+	mod.WriteString(")\n")
+	if err := os.WriteFile("go.mod", []byte(mod.String()), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	main := "package main\n\nimport (\n"
+	var main strings.Builder
+	main.WriteString("package main\n\nimport (\n")
 	for _, p := range realWorldPackages[:5] {
-		main += "\t_ \"" + p + "\"\n"
+		main.WriteString("\t_ \"" + p + "\"\n")
 	}
-	main += ")\n\nfunc main() {}\n"
-	if err := os.WriteFile("main.go", []byte(main), 0o666); err != nil {
+	main.WriteString(")\n\nfunc main() {}\n")
+	if err := os.WriteFile("main.go", []byte(main.String()), 0o666); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := goCmd(t, "mod", "tidy"); err != nil {
@@ -257,7 +260,7 @@ func TestRealWorld(t *testing.T) {
 		t.Fatalf("ffivet: exit %d", code)
 	}
 	var got []string
-	for _, line := range strings.Split(out.String(), "\n") {
+	for line := range strings.SplitSeq(out.String(), "\n") {
 		if m := shortFinding.FindStringSubmatch(line); m != nil {
 			got = append(got, m[1]+":"+m[2]+" "+m[3])
 		}

@@ -101,7 +101,7 @@ func lspChecker(opts options, analyzers []*analysis.Analyzer) lsp.Checker {
 		}
 		done := make(chan analyzed, 1)
 		go func() {
-			graph, err := checker.Analyze(analyzers, roots, nil)
+			graph, err := checker.Analyze(withWarnings(analyzers), roots, nil)
 			done <- analyzed{graph, err}
 		}()
 		var a analyzed
@@ -114,6 +114,7 @@ func lspChecker(opts options, analyzers []*analysis.Analyzer) lsp.Checker {
 			return nil, a.err
 		}
 		d.printAnalysisErrors(a.graph)
+		d.printWarnings(a.graph)
 
 		var findings []lsp.Finding
 		for _, f := range collect(a.graph) {

@@ -24,13 +24,16 @@ import (
 
 	"golang.org/x/tools/go/analysis/unitchecker"
 
+	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 	"github.com/ffivet/ffivet/passes"
 )
 
 func main() {
 	args := os.Args[1:]
 	if invokedByGoVet(args) {
-		unitchecker.Main(passes.All()...) // does not return
+		// unitchecker keeps no analyzer's result for its driver:
+		// the model's warnings are printed by an analyzer of their own.
+		unitchecker.Main(append(passes.All(), report.StderrWarnings)...) // does not return
 	}
 	if len(args) > 0 && args[0] == "lsp" {
 		os.Exit(serveLSP(args[1:], passes.All(), os.Stdin, os.Stdout, os.Stderr))

@@ -44,10 +44,11 @@ var cstringFree = &analysis.Analyzer{
 						}
 					}
 					diag := analysis.Diagnostic{
-						Pos:     call.Pos(),
-						End:     call.End(),
-						Message: "memory from C.CString is not freed",
-						Related: []analysis.RelatedInformation{{Pos: block.Rbrace, Message: "the block ends here"}},
+						Pos:      call.Pos(),
+						End:      call.End(),
+						Category: "leak",
+						Message:  "memory from C.CString is not freed",
+						Related:  []analysis.RelatedInformation{{Pos: block.Rbrace, Message: "the block ends here"}},
 					}
 					if i+1 < len(block.List) {
 						next := block.List[i+1].Pos()
@@ -100,7 +101,7 @@ func TestMain(m *testing.M) {
 	// names the go.mod of this repository, not theirs.
 	repoGOFLAGS = os.Getenv("GOFLAGS")
 	var kept []string
-	for _, f := range strings.Fields(repoGOFLAGS) {
+	for f := range strings.FieldsSeq(repoGOFLAGS) {
 		if !strings.HasPrefix(f, "-modfile") && !strings.HasPrefix(f, "--modfile") {
 			kept = append(kept, f)
 		}

@@ -20,8 +20,10 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 	"github.com/ffivet/ffivet/internal/rawcgo"
+	"github.com/ffivet/ffivet/model"
 )
 
 // Exit codes.
@@ -199,9 +201,7 @@ func (d *driver) checkCached(args, patterns []string, analyzers []*analysis.Anal
 	}
 	stdout, stderr := &teeWriter{w: d.stdout}, &teeWriter{w: d.stderr}
 	d.stdout, d.stderr = stdout, stderr
-	restore := captureStderr(stderr)
 	code := d.check(patterns, analyzers)
-	restore()
 	if code != exitFailure {
 		writeResult(dir, key, &cachedResult{Stdout: stdout.buf.Bytes(), Stderr: stderr.buf.Bytes(), Code: code})
 	}
@@ -272,12 +272,13 @@ func (d *driver) check(patterns []string, analyzers []*analysis.Analyzer) int {
 		return exitFailure
 	}
 
-	graph, err := checker.Analyze(analyzers, roots, nil)
+	graph, err := checker.Analyze(withWarnings(analyzers), roots, nil)
 	if err != nil {
 		d.errorf("%v", err)
 		return exitFailure
 	}
 	failed := d.printAnalysisErrors(graph)
+	d.printWarnings(graph)
 	findings := collect(graph)
 	if d.opts.unusedIgnores {
 		findings = sortFindings(append(findings, d.unusedIgnores(graph)...))
@@ -399,7 +400,9 @@ func (d *driver) printAnalysisErrors(graph *checker.Graph) bool {
 	skipped := make(map[string]bool)
 	seen := make(map[string]bool)
 	for _, act := range sortedRoots(graph) {
-		if act.Err == nil {
+		// report.Warnings fails only when the model does, which the
+		// checks report.
+		if act.Err == nil || act.Analyzer == report.Warnings {
 			continue
 		}
 		if act.Package.IllTyped {
@@ -417,6 +420,50 @@ func (d *driver) printAnalysisErrors(graph *checker.Graph) bool {
 		failed = true
 	}
 	return failed
+}
+
+// withWarnings adds report.Warnings to the analyzers when any of them
+// builds the model, so that the run keeps the model's warnings.
+func withWarnings(analyzers []*analysis.Analyzer) []*analysis.Analyzer {
+	seen := make(map[*analysis.Analyzer]bool)
+	var usesModel func([]*analysis.Analyzer) bool
+	usesModel = func(as []*analysis.Analyzer) bool {
+		for _, a := range as {
+			if a == model.Analyzer {
+				return true
+			}
+			if !seen[a] {
+				seen[a] = true
+				if usesModel(a.Requires) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !usesModel(analyzers) {
+		return analyzers
+	}
+	return append(analyzers[:len(analyzers):len(analyzers)], report.Warnings)
+}
+
+// printWarnings prints the model's warnings about each checked package,
+// once though a package and its test variant share their C.
+func (d *driver) printWarnings(graph *checker.Graph) {
+	seen := make(map[string]bool)
+	for _, act := range sortedRoots(graph) {
+		warnings, ok := act.Result.([]bridge.Warning)
+		if act.Analyzer != report.Warnings || !ok {
+			continue
+		}
+		for _, w := range warnings {
+			msg := report.WarningText(act.Package.PkgPath, w, d.cwd)
+			if !seen[msg] {
+				seen[msg] = true
+				d.errorf("%s", msg)
+			}
+		}
+	}
 }
 
 func sortedRoots(graph *checker.Graph) []*checker.Action {

@@ -73,6 +73,13 @@ type (
 		RelatedLocations []sarifLocation    `json:"relatedLocations,omitempty"`
 		Fixes            []sarifFix         `json:"fixes,omitempty"`
 		Suppressions     []sarifSuppression `json:"suppressions,omitempty"`
+		Properties       *sarifProperties   `json:"properties,omitempty"`
+	}
+	// sarifProperties is a result's property bag: the kind of finding
+	// within its check (the diagnostic's category), as listed on the
+	// check's docs page.
+	sarifProperties struct {
+		Category string `json:"category"`
 	}
 	sarifLocation struct {
 		ID               int                   `json:"id,omitempty"` // related locations count from 1
@@ -219,6 +226,9 @@ func (d *driver) sarifResult(f finding, ruleIndex int) sarifResult {
 		Level:     sarifLevel,
 		Message:   sarifMessage{Text: f.diag.Message},
 		Locations: []sarifLocation{d.sarifLocation(f.posn, f.end)},
+	}
+	if f.diag.Category != "" {
+		r.Properties = &sarifProperties{Category: f.diag.Category}
 	}
 	fset := f.act.Package.Fset
 	for i, rel := range f.diag.Related {

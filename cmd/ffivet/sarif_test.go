@@ -73,7 +73,8 @@ func TestSARIF(t *testing.T) {
 		t.Fatalf("%d results, want 2", len(run.Results))
 	}
 	r := run.Results[0]
-	if r.RuleID != "cstringfree" || r.RuleIndex != 0 || r.Message.Text != "memory from C.CString is not freed" {
+	if r.RuleID != "cstringfree" || r.RuleIndex != 0 || r.Message.Text != "memory from C.CString is not freed" ||
+		r.Properties == nil || r.Properties.Category != "leak" {
 		t.Errorf("result: %+v", r)
 	}
 	loc := r.Locations[0].PhysicalLocation

@@ -70,6 +70,15 @@ func parseWant(s string) ([]*regexp.Regexp, error) {
 				return nil, err
 			}
 			out = append(out, re)
+		case token.IDENT:
+			// name:"regexp" expects a fact about name; facts are
+			// analysistest's to check, so skip it.
+			if _, tok, _ := sc.Scan(); tok != token.COLON {
+				return nil, fmt.Errorf("malformed want comment: unexpected %s after an identifier", tok)
+			}
+			if _, tok, _ := sc.Scan(); tok != token.STRING {
+				return nil, fmt.Errorf("malformed want comment: unexpected %s in a fact expectation", tok)
+			}
 		default:
 			return nil, fmt.Errorf("malformed want comment: unexpected %s", tok)
 		}

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"go/types"
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -47,8 +47,6 @@ type checker struct {
 	res  *model.Result
 }
 
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
-
 // A result is one finding with what explains it.
 type result struct {
 	obj   *model.Object
@@ -69,15 +67,19 @@ func (c *checker) function(fn *ssa.Function) {
 	for _, r := range results {
 		c.report(f, r.obj, r.trace, r.fd)
 	}
+	var mem *model.Memory
 	for _, ev := range f.Events() {
 		c.inlineAllocs(f, ev)
-		c.notOwned(f, ev)
+		if mem == nil {
+			mem = model.NewMemory(f)
+		}
+		c.notOwned(f, mem, ev)
 	}
 }
 
 func (c *checker) report(f *model.Function, obj *model.Object, t *model.Trace, fd *model.Finding) {
 	fn := f.Fn
-	what := fmt.Sprintf("memory from %s at line %d", obj.What, c.line(obj.Pos))
+	what := fmt.Sprintf("memory from %s at line %d", obj.What, checkutil.Line(c.pass.Fset, obj.Pos))
 	dealloc := "C.free"
 	if obj.Alloc != nil && obj.Alloc.Dealloc != "" {
 		dealloc = "C." + obj.Alloc.Dealloc
@@ -85,29 +87,36 @@ func (c *checker) report(f *model.Function, obj *model.Object, t *model.Trace, f
 	d := analysis.Diagnostic{Pos: fd.Pos}
 	switch fd.Kind {
 	case model.Leak:
-		d.Message = fmt.Sprintf("%s leaks on the path that returns at line %d; release it with %s on that path", what, c.line(fd.Other), dealloc)
+		d.Category = "leak"
+		d.Message = fmt.Sprintf("%s leaks on the path that returns at line %d; release it with %s on that path", what, checkutil.Line(c.pass.Fset, fd.Other), dealloc)
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "the path that leaks returns here"}}
 		if fix := c.deferFix(fn, obj, t); fix != nil {
-			d.Message = fmt.Sprintf("%s leaks on the path that returns at line %d; add `%s` after the allocation", what, c.line(fd.Other), fix.TextEdits[0].NewText[:strings.IndexByte(string(fix.TextEdits[0].NewText), '\n')])
+			d.Message = fmt.Sprintf("%s leaks on the path that returns at line %d; add `%s` after the allocation", what, checkutil.Line(c.pass.Fset, fd.Other), fix.TextEdits[0].NewText[:strings.IndexByte(string(fix.TextEdits[0].NewText), '\n')])
 			d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 		}
 	case model.LeakLoop:
-		d.Message = fmt.Sprintf("%s leaks when the loop at line %d starts its next iteration; release it with %s before the iteration ends", what, c.line(fd.Other), dealloc)
+		d.Category = "leak-in-loop"
+		d.Message = fmt.Sprintf("%s leaks when the loop at line %d starts its next iteration; release it with %s before the iteration ends", what, checkutil.Line(c.pass.Fset, fd.Other), dealloc)
 	case model.LeakInline:
+		d.Category = "leak-inline"
 		d.Message = fmt.Sprintf("%s is passed to %s, which does not take ownership, and is never freed; assign it to a variable and release it with %s", what, fd.Callee, dealloc)
 	case model.DoubleFree:
-		again := fmt.Sprintf("again at line %d", c.line(fd.Pos))
+		again := fmt.Sprintf("again at line %d", checkutil.Line(c.pass.Fset, fd.Pos))
 		if fd.Deferred {
 			again += ", by a deferred call"
 		}
-		d.Message = fmt.Sprintf("%s is freed twice: at line %d and %s; remove one of the frees", what, c.line(fd.Other), again)
+		d.Category = "double-free"
+		d.Message = fmt.Sprintf("%s is freed twice: at line %d and %s; remove one of the frees", what, checkutil.Line(c.pass.Fset, fd.Other), again)
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "first freed here"}}
 	case model.UseAfterFree:
-		d.Message = fmt.Sprintf("%s is used after it was freed at line %d; move the free after the last use", what, c.line(fd.Other))
+		d.Category = "use-after-free"
+		d.Message = fmt.Sprintf("%s is used after it was freed at line %d; move the free after the last use", what, checkutil.Line(c.pass.Fset, fd.Other))
 		d.Related = []analysis.RelatedInformation{{Pos: fd.Other, Message: "freed here"}}
 	case model.FreeTaken:
-		d.Message = fmt.Sprintf("freeing memory not owned by this code: %s took ownership of it at line %d; do not free it here", fd.Callee, c.line(fd.Other))
+		d.Category = "free-not-owned"
+		d.Message = fmt.Sprintf("freeing memory not owned by this code: %s took ownership of it at line %d; do not free it here", fd.Callee, checkutil.Line(c.pass.Fset, fd.Other))
 	case model.WrongDealloc:
+		d.Category = "wrong-deallocator"
 		d.Message = fmt.Sprintf("%s is released with %s; release it with %s", what, fd.Callee, dealloc)
 	default:
 		return
@@ -133,36 +142,46 @@ func (c *checker) inlineAllocs(f *model.Function, ev *model.Event) {
 		}
 		pos := f.CallStart(a.Inner.Pos)
 		c.pass.Report(analysis.Diagnostic{
-			Pos: pos,
+			Pos:      pos,
+			Category: "leak-inline",
 			Message: fmt.Sprintf("memory from %s at line %d is passed to %s, which does not take ownership, and is never freed; assign it to a variable and release it with C.%s",
-				a.Inner.Callee.UserName(), c.line(pos), ev.Callee.UserName(), a.Inner.Summary.ReturnsOwned.Dealloc),
+				a.Inner.Callee.UserName(), checkutil.Line(c.pass.Fset, pos), ev.Callee.UserName(), a.Inner.Summary.ReturnsOwned.Dealloc),
 		})
 	}
 }
 
 // notOwned reports frees of memory this code does not own: Go memory,
-// and memory a C function returned borrowed. Only definite provenance
+// and memory a C function returned borrowed. Only a definite origin
 // counts.
-func (c *checker) notOwned(f *model.Function, ev *model.Event) {
+func (c *checker) notOwned(f *model.Function, mem *model.Memory, ev *model.Event) {
 	if ev.AtExit && ev.DeferredValue != nil && ev.DeferInstr == nil {
 		return
 	}
-	for i, a := range ev.Args {
+	for i := range ev.Args {
 		if ev.Summary.Effect(i)&bridge.Frees == 0 {
 			continue
 		}
-		o := f.ProvenanceOf(a)
+		o := mem.ArgOrigin(ev, i)
 		switch {
-		case o.Region == model.RegionCBorrowed && o.Event != nil:
-			c.pass.Reportf(f.CallStart(ev.Pos), "freeing memory not owned by this code: %s returned it at line %d and the C library owns it; do not free it",
-				o.Event.Callee.UserName(), c.line(o.Pos))
+		case o == nil:
+		case o.Region == model.RegionCBorrowed:
+			c.pass.Report(analysis.Diagnostic{
+				Pos:      f.CallStart(ev.Pos),
+				Category: "free-not-owned",
+				Message: fmt.Sprintf("freeing memory not owned by this code: %s returned it at line %d and the C library owns it; do not free it",
+					o.Event.Callee.UserName(), checkutil.Line(c.pass.Fset, o.Pos)),
+			})
 		case o.Region.IsGo():
 			pos := o.Pos
 			if pos == token.NoPos {
 				pos = ev.Pos
 			}
-			c.pass.Reportf(f.CallStart(ev.Pos), "freeing memory not owned by this code: it is Go memory from line %d; only C memory can be released with %s",
-				c.line(pos), ev.Callee.UserName())
+			c.pass.Report(analysis.Diagnostic{
+				Pos:      f.CallStart(ev.Pos),
+				Category: "free-not-owned",
+				Message: fmt.Sprintf("freeing memory not owned by this code: it is Go memory from line %d; only C memory can be released with %s",
+					checkutil.Line(c.pass.Fset, pos), ev.Callee.UserName()),
+			})
 		}
 	}
 }
@@ -183,17 +202,7 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 	if len(t.Findings) != 1 {
 		return nil
 	}
-	syn := fn.Syntax()
-	if syn == nil {
-		return nil
-	}
-	var body *ast.BlockStmt
-	switch s := syn.(type) {
-	case *ast.FuncDecl:
-		body = s.Body
-	case *ast.FuncLit:
-		body = s.Body
-	}
+	body := checkutil.Body(fn)
 	if body == nil {
 		return nil
 	}
@@ -208,6 +217,9 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 		if !ok || id.Name == "_" || strings.HasPrefix(id.Name, "_cgo") {
 			return nil
 		}
+		if _, isCall := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); !isCall {
+			return nil // b := cbuf{p: C.CString(s)}: the memory is in a field of b
+		}
 		if i+1 >= len(body.List) {
 			return nil
 		}
@@ -215,24 +227,17 @@ func (c *checker) deferFix(fn *ssa.Function, obj *model.Object, t *model.Trace) 
 			return nil
 		}
 		arg := "unsafe.Pointer(" + id.Name + ")"
-		if v, ok := c.pass.TypesInfo.Uses[id]; ok && isUnsafePointer(v.Type()) {
+		if v, ok := c.pass.TypesInfo.Uses[id]; ok && checkutil.IsUnsafePointer(v.Type()) {
 			arg = id.Name
-		} else if v, ok := c.pass.TypesInfo.Defs[id]; ok && v != nil && isUnsafePointer(v.Type()) {
+		} else if v, ok := c.pass.TypesInfo.Defs[id]; ok && v != nil && checkutil.IsUnsafePointer(v.Type()) {
 			arg = id.Name
 		}
-		next := body.List[i+1]
-		text := fmt.Sprintf("defer C.free(%s)\n%s", arg, indentOf(c.pass, next.Pos()))
 		return &analysis.SuggestedFix{
 			Message:   fmt.Sprintf("free %s with a deferred C.free", id.Name),
-			TextEdits: []analysis.TextEdit{{Pos: next.Pos(), End: next.Pos(), NewText: []byte(text)}},
+			TextEdits: []analysis.TextEdit{checkutil.InsertBefore(c.pass.Fset, body.List[i+1], "defer C.free("+arg+")")},
 		}
 	}
 	return nil
-}
-
-func isUnsafePointer(t types.Type) bool {
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Kind() == types.UnsafePointer
 }
 
 func importsUnsafe(pass *analysis.Pass, pos token.Pos) bool {
@@ -246,14 +251,4 @@ func importsUnsafe(pass *analysis.Pass, pos token.Pos) bool {
 		}
 	}
 	return false
-}
-
-// indentOf returns the indentation of the statement at pos in the
-// user's file: gofmt'ed code indents with tabs, one per column before the
-// statement.
-func indentOf(pass *analysis.Pass, pos token.Pos) string {
-	if col := pass.Fset.Position(pos).Column; col > 1 {
-		return strings.Repeat("\t", col-1)
-	}
-	return ""
 }

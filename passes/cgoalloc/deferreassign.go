@@ -1,12 +1,15 @@
 package cgoalloc
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -56,8 +59,12 @@ func (c *checker) deferReassign(fn *ssa.Function, results []result) []result {
 		}
 		results = kept
 		name := ev.Callee.UserName()
-		c.pass.Reportf(def.Pos(), "the deferred %s at line %d frees the value %s had at the defer, not the one assigned at line %d; defer a closure instead: defer func() { %s(unsafe.Pointer(%s)) }()",
-			name, c.line(def.Pos()), v.Name(), c.line(assign.Pos()), name, v.Name())
+		c.pass.Report(analysis.Diagnostic{
+			Pos:      def.Pos(),
+			Category: "stale-defer",
+			Message: fmt.Sprintf("the deferred %s at line %d frees the value %s had at the defer, not the one assigned at line %d; defer a closure instead: defer func() { %s(unsafe.Pointer(%s)) }()",
+				name, checkutil.Line(c.pass.Fset, def.Pos()), v.Name(), checkutil.Line(c.pass.Fset, assign.Pos()), name, v.Name()),
+		})
 	}
 	return results
 }

@@ -33,11 +33,17 @@
 // from C.fopen); and a deferred free whose argument variable is assigned
 // again after the defer statement, so the defer frees the old value.
 //
+// Memory stored in a field of a local struct variable is followed
+// there: a method with a pointer receiver that frees the field (defer
+// b.Free()) releases it.
+//
 // Not reported: memory freed by defer, by a helper, on every branch, in
-// the loop body; nil checks after C.malloc; memory handed to a C function
-// that frees or keeps it; memory stored in a struct, global, map or
-// channel, returned to the caller, or captured by a finalizer: ownership
-// moved, and the new owner is checked instead.
+// the loop body; nil checks after C.malloc; the error path after a Go
+// helper returning (p, err) that returns a nil p with every non-nil err;
+// memory handed to a C function that frees or keeps it; memory stored in
+// a struct whose address goes elsewhere, a global, map or channel,
+// returned to the caller, or captured by a finalizer: ownership moved,
+// and the new owner is checked instead.
 //
 // Where the fix is mechanical, the leak carries a suggested fix that
 // inserts `defer C.free(unsafe.Pointer(x))` after the allocation.

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"sort"
-	"strings"
+	"slices"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -46,8 +46,6 @@ type checker struct {
 	pass *analysis.Pass
 	res  *model.Result
 }
-
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
 
 // A fnCtx is one Go function being checked.
 type fnCtx struct {
@@ -104,17 +102,17 @@ func (fc *fnCtx) twoValueForm(ev *model.Event) {
 			// The C library's own functions: "does not report failure
 			// through errno" is what the table knows, not that errno
 			// stays untouched (dlopen may leave one behind).
-			fc.report(ev.Pos, "err from the two-value form of %s means nothing: %s does not report failure through errno (%s)%s",
+			fc.report(ev.Pos, "errno-not-set", "err from the two-value form of %s means nothing: %s does not report failure through errno (%s)%s",
 				ev.Callee.UserName(), ev.Callee.Name, sourceName(s), testResult(ev))
 			return
 		}
-		fc.report(ev.Pos, "err from the two-value form of %s is always nil: %s does not set errno (%s), and cgo clears errno before the call%s",
+		fc.report(ev.Pos, "errno-not-set", "err from the two-value form of %s is always nil: %s does not set errno (%s), and cgo clears errno before the call%s",
 			ev.Callee.UserName(), ev.Callee.Name, noErrnoSource(s), testResult(ev))
 		return
 	}
 	if clobbers := exitClobbers(s); len(clobbers) > 0 {
-		fc.report(ev.Pos, "err from the two-value form of %s may not describe the failure: %s calls %s after the call that failed and before it returns, which may overwrite errno (%s); save errno in the C function and restore it before returning, or return the error code",
-			ev.Callee.UserName(), ev.Callee.Name, list(clobbers), sourceName(s))
+		fc.report(ev.Pos, "errno-clobbered", "err from the two-value form of %s may not describe the failure: %s calls %s after the call that failed and before it returns, which may overwrite errno (%s); save errno in the C function and restore it before returning, or return the error code",
+			ev.Callee.UserName(), ev.Callee.Name, checkutil.Join(clobbers), sourceName(s))
 	}
 	if s.ErrnoOnFailure && !s.ErrnoOnlySignal && s.Success != bridge.SuccessUnknown {
 		fc.failureTest(ev, errV)
@@ -128,7 +126,7 @@ func exitClobbers(s *bridge.Summary) []string {
 	out := append([]string(nil), s.ErrnoExitClobbers...)
 	if s.ReadsErrno && !s.ReadsCallerErrno {
 		for _, c := range s.ErrnoClobbers {
-			if !contains(out, c) {
+			if !slices.Contains(out, c) {
 				out = append(out, c)
 			}
 		}
@@ -147,12 +145,12 @@ func (fc *fnCtx) returnedErrno(ev *model.Event) {
 	if ev.Result == nil || !used(ev.Result) {
 		return
 	}
-	fc.report(ev.Pos, "%s reads errno after calling %s, which may overwrite it (%s): the value it returns may not be the error of the call that failed; save errno right after that call",
-		ev.Callee.UserName(), list(s.ErrnoClobbers), sourceName(s))
+	fc.report(ev.Pos, "returned-errno-clobbered", "%s reads errno after calling %s, which may overwrite it (%s): the value it returns may not be the error of the call that failed; save errno right after that call",
+		ev.Callee.UserName(), checkutil.Join(s.ErrnoClobbers), sourceName(s))
 }
 
-func (fc *fnCtx) report(pos token.Pos, format string, args ...any) {
-	fc.pass.Report(analysis.Diagnostic{Pos: fc.model.CallStart(pos), Message: fmt.Sprintf(format, args...)})
+func (fc *fnCtx) report(pos token.Pos, category, format string, args ...any) {
+	fc.pass.Report(analysis.Diagnostic{Pos: fc.model.CallStart(pos), Category: category, Message: fmt.Sprintf(format, args...)})
 }
 
 // testResult is the advice for a function whose err means nothing.
@@ -216,26 +214,6 @@ func used(v ssa.Value) bool {
 	return false
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// list spells names as "a", "a and b", "a, b and c".
-func list(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
 // lhsName returns the name the user gave element i of the two-value
 // form whose C call is at pos ("f" in f, err := C.fopen(...)), or "".
 func (fc *fnCtx) lhsName(pos token.Pos, i int) string {
@@ -258,26 +236,4 @@ func (fc *fnCtx) lhsName(pos token.Pos, i int) string {
 		return true
 	})
 	return name
-}
-
-// sortedLines formats the lines of positions, in order, without
-// duplicates: "line 12", "lines 12 and 15".
-func (c *checker) sortedLines(ps []token.Pos) string {
-	seen := map[int]bool{}
-	var lines []int
-	for _, p := range ps {
-		if l := c.line(p); !seen[l] {
-			seen[l] = true
-			lines = append(lines, l)
-		}
-	}
-	sort.Ints(lines)
-	var s []string
-	for _, l := range lines {
-		s = append(s, fmt.Sprint(l))
-	}
-	if len(s) == 1 {
-		return "line " + s[0]
-	}
-	return "lines " + list(s)
 }

@@ -28,3 +28,10 @@ func TestProcessed(t *testing.T) {
 func TestRaw(t *testing.T) {
 	rawcgo.RunTest(t, testdata(t), cgoerrno.Analyzer, "cgoerrno")
 }
+
+// TestConventions runs the check on failure conventions inferred from
+// C bodies and annotations, in both shapes.
+func TestConventions(t *testing.T) {
+	analysistest.Run(t, testdata(t), cgoerrno.Analyzer, "cgoerrnoconv")
+	rawcgo.RunTest(t, testdata(t), cgoerrno.Analyzer, "cgoerrnoconv")
+}

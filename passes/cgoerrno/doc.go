@@ -30,6 +30,11 @@
 //		return err
 //	}
 //
+// The convention comes from the C library table, an ffivet:sets-errno
+// annotation, or the function's C body when every return of -1, NULL or
+// a negative constant follows errno being set on its path (errno =
+// EINVAL, or a failing call such as open whose result the body tested).
+//
 // localtime, for one, succeeds and leaves ENOENT when TZ names a zone
 // that has no file. The same applies to err returned or passed on
 // (fmt.Errorf, errors.Is) without a test of the result, or after a test
@@ -50,7 +55,9 @@
 // or together with it (err != nil && f == nil); err returned with the
 // result, which leaves the decision to the caller; functions whose only
 // error signal is errno (strtol, readdir), where testing err is the
-// documented way; functions ffivet knows nothing about; a separate read
+// documented way; functions ffivet knows nothing about; C bodies that set
+// errno to 0, or return a failure value on a path that did not set
+// errno; a separate read
 // right after the call when runtime.LockOSThread was called before it;
 // results or errors stored in variables the check cannot follow.
 package cgoerrno

@@ -2,13 +2,11 @@ package cgoerrno
 
 import (
 	"fmt"
-	"go/constant"
 	"go/token"
-	"go/types"
-	"math"
 	"sort"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -77,6 +75,7 @@ func (fc *fnCtx) uncheckedBlocks(ev *model.Event, fromResult map[ssa.Value]bool,
 		b   *ssa.BasicBlock
 		how reach
 	}
+	isResult := func(v ssa.Value) bool { return fromResult[v] }
 	work := []item{{ev.Instr.Block(), reachUnchecked}}
 	for len(work) > 0 {
 		it := work[len(work)-1]
@@ -89,7 +88,7 @@ func (fc *fnCtx) uncheckedBlocks(ev *model.Event, fromResult map[ssa.Value]bool,
 		if ifi, ok := lastIf(it.b); ok && len(succs) == 2 {
 			if dependsOn(ifi.Cond, fromResult, 0) {
 				for i, next := range succs {
-					if edgeSays(ifi.Cond, i == 0, fromResult, success) == saysSuccess {
+					if model.BranchSays(ifi.Cond, i == 0, isResult, success) == bridge.SaysSuccess {
 						work = append(work, item{next, reachSuccess})
 					}
 				}
@@ -228,147 +227,6 @@ func dependsOn(v ssa.Value, fromResult map[ssa.Value]bool, depth int) bool {
 		}
 	}
 	return false
-}
-
-type verdict uint8
-
-const (
-	saysUnknown verdict = iota
-	saysSuccess
-	saysFailure
-)
-
-// edgeSays tells what taking one edge of a test of the result says
-// about the call: when the branch is taken (taken true for the If's
-// first successor) the condition holds. Only comparisons of the result
-// with a constant are understood; anything else says nothing.
-func edgeSays(cond ssa.Value, taken bool, fromResult map[ssa.Value]bool, success bridge.SuccessTest) verdict {
-	for {
-		u, ok := cond.(*ssa.UnOp)
-		if !ok || u.Op != token.NOT {
-			break
-		}
-		cond, taken = u.X, !taken
-	}
-	b, ok := cond.(*ssa.BinOp)
-	if !ok {
-		return saysUnknown
-	}
-	op := b.Op
-	x, y := b.X, b.Y
-	if !fromResult[x] {
-		x, y = y, x
-		op = model.FlipComparison(op)
-	}
-	k, ok := y.(*ssa.Const)
-	if !fromResult[x] || !ok {
-		return saysUnknown
-	}
-	if !taken {
-		op = negate(op)
-	}
-	if op == token.ILLEGAL {
-		return saysUnknown
-	}
-	if k.Value == nil {
-		// nil: only pointers compare with it.
-		if success != bridge.SuccessNonNull {
-			return saysUnknown
-		}
-		switch op {
-		case token.NEQ:
-			return saysSuccess
-		case token.EQL:
-			return saysFailure
-		}
-		return saysUnknown
-	}
-	if success == bridge.SuccessNonNull || k.Value.Kind() != constant.Int {
-		return saysUnknown
-	}
-	c, exact := constant.Int64Val(k.Value)
-	if !exact {
-		return saysUnknown
-	}
-	if basic, ok := x.Type().Underlying().(*types.Basic); ok && basic.Info()&types.IsUnsigned != 0 && success != bridge.SuccessZero {
-		// An unsigned result is never negative: "< 0" and "== -1" do
-		// not mean what they say.
-		return saysUnknown
-	}
-	if op == token.NEQ {
-		// Everything but c.
-		switch {
-		case success == bridge.SuccessNotMinus1 && c == -1:
-			return saysSuccess
-		case success == bridge.SuccessZero && c == 0:
-			return saysFailure
-		}
-		return saysUnknown
-	}
-	// The edge's condition as the interval [lo, hi].
-	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
-	switch op {
-	case token.EQL:
-		lo, hi = c, c
-	case token.LSS:
-		if c == math.MinInt64 {
-			return saysUnknown
-		}
-		hi = c - 1
-	case token.LEQ:
-		hi = c
-	case token.GTR:
-		if c == math.MaxInt64 {
-			return saysUnknown
-		}
-		lo = c + 1
-	case token.GEQ:
-		lo = c
-	default:
-		return saysUnknown
-	}
-	switch success {
-	case bridge.SuccessNonNeg:
-		if lo >= 0 {
-			return saysSuccess
-		}
-		if hi < 0 {
-			return saysFailure
-		}
-	case bridge.SuccessZero:
-		if lo == 0 && hi == 0 {
-			return saysSuccess
-		}
-		if lo > 0 || hi < 0 {
-			return saysFailure
-		}
-	case bridge.SuccessNotMinus1:
-		if lo > -1 || hi < -1 {
-			return saysSuccess
-		}
-		if lo == -1 && hi == -1 {
-			return saysFailure
-		}
-	}
-	return saysUnknown
-}
-
-func negate(op token.Token) token.Token {
-	switch op {
-	case token.EQL:
-		return token.NEQ
-	case token.NEQ:
-		return token.EQL
-	case token.LSS:
-		return token.GEQ
-	case token.GEQ:
-		return token.LSS
-	case token.GTR:
-		return token.LEQ
-	case token.LEQ:
-		return token.GTR
-	}
-	return token.ILLEGAL
 }
 
 type useKind uint8
@@ -606,6 +464,9 @@ func (fc *fnCtx) reportFailureTest(ev *model.Event, u errUse, how reach) {
 		errName = "err"
 	}
 	fails := failureSpelling(s.Success)
+	if s.Source == bridge.FromBody {
+		fails += ", as its C body shows"
+	}
 	check := failureCheck(s.Success, res)
 	var what string
 	switch u.kind {
@@ -633,9 +494,10 @@ func (fc *fnCtx) reportFailureTest(ev *model.Event, u errUse, how reach) {
 	}
 	call := fc.model.CallStart(ev.Pos)
 	fc.pass.Report(analysis.Diagnostic{
-		Pos: fc.model.CallStart(pos),
+		Pos:      fc.model.CallStart(pos),
+		Category: "errno-without-failure",
 		Message: fmt.Sprintf("%s from %s at line %d is %s%s: errno is meaningful only when %s fails (%s), and a successful call may leave it set; test the result first: if %s { ... %s ... }",
-			errName, ev.Callee.UserName(), fc.line(call), what, where, name, fails, check, errName),
+			errName, ev.Callee.UserName(), checkutil.Line(fc.pass.Fset, call), what, where, name, fails, check, errName),
 		Related: []analysis.RelatedInformation{{Pos: call, Message: "the two-value form of " + ev.Callee.UserName()}},
 	})
 }

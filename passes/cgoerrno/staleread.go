@@ -3,10 +3,12 @@ package cgoerrno
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/ssa"
 	"modernc.org/cc/v4"
@@ -85,19 +87,19 @@ func (fc *fnCtx) separateRead(ev *model.Event) {
 	case locked:
 		// Only what runs in between can be the problem.
 		fmt.Fprintf(&msg, "%s reads errno in a separate cgo call after %s at line %d",
-			what, setters[0].Callee.UserName(), fc.line(setters[0].Pos))
+			what, setters[0].Callee.UserName(), checkutil.Line(fc.pass.Fset, setters[0].Pos))
 	case len(setters) > 0:
 		sort.Slice(setters, func(i, j int) bool { return setters[i].Pos < setters[j].Pos })
 		names := make([]string, 0, len(setters))
 		var poss []token.Pos
 		for _, s := range setters {
-			if !contains(names, s.Callee.UserName()) {
+			if !slices.Contains(names, s.Callee.UserName()) {
 				names = append(names, s.Callee.UserName())
 			}
 			poss = append(poss, s.Pos)
 		}
 		fmt.Fprintf(&msg, "%s reads errno in a separate cgo call after %s at %s: errno is per OS thread and the goroutine may have moved to another thread in between",
-			what, list(names), fc.sortedLines(poss))
+			what, checkutil.Join(names), checkutil.Lines(fc.pass.Fset, poss))
 	case fromEntry:
 		fmt.Fprintf(&msg, "%s reads errno, but no C call in this function set it: errno is per OS thread, and between cgo calls the goroutine may move to another thread, so the value is whatever ran last on the thread it runs on now",
 			what)
@@ -108,12 +110,12 @@ func (fc *fnCtx) separateRead(ev *model.Event) {
 		sort.Slice(between, func(i, j int) bool { return between[i].Pos < between[j].Pos })
 		var parts []string
 		for _, b := range between {
-			parts = append(parts, fmt.Sprintf("%s at line %d", b.Callee.UserName(), fc.line(b.Pos)))
+			parts = append(parts, fmt.Sprintf("%s at line %d", b.Callee.UserName(), checkutil.Line(fc.pass.Fset, b.Pos)))
 		}
-		fmt.Fprintf(&msg, ", and %s, called in between, may overwrite it", list(parts))
+		fmt.Fprintf(&msg, ", and %s, called in between, may overwrite it", checkutil.Join(parts))
 	}
 	if len(a.clobbers) > 0 {
-		fmt.Fprintf(&msg, ", and %s itself calls %s before reading it", ev.Callee.UserName(), list(a.clobbers))
+		fmt.Fprintf(&msg, ", and %s itself calls %s before reading it", ev.Callee.UserName(), checkutil.Join(a.clobbers))
 	}
 	switch {
 	case len(setters) == 1:
@@ -123,7 +125,7 @@ func (fc *fnCtx) separateRead(ev *model.Event) {
 	default:
 		msg.WriteString("; use the two-value form r, err := C.f(...) on the call that fails")
 	}
-	fc.report(ev.Pos, "%s", msg.String())
+	fc.report(ev.Pos, "separate-errno-read", "%s", msg.String())
 }
 
 // precedingCalls walks the control-flow graph backwards from ev to the
@@ -141,10 +143,8 @@ func (fc *fnCtx) precedingCalls(ev *model.Event) (setters, between []*model.Even
 		at[fc.site[e]] = append(at[fc.site[e]], e)
 	}
 	addUnique := func(list *[]*model.Event, e *model.Event) {
-		for _, x := range *list {
-			if x == e {
-				return
-			}
+		if slices.Contains(*list, e) {
+			return
 		}
 		*list = append(*list, e)
 	}

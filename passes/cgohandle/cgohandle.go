@@ -4,10 +4,10 @@ import (
 	_ "embed"
 	"fmt"
 	"go/token"
-	"go/types"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -50,8 +50,6 @@ type checker struct {
 	// hands handles back to them.
 	deleters map[string]bool
 }
-
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
 
 func (c *checker) report(d analysis.Diagnostic) {
 	k := fmt.Sprintf("%d|%s", d.Pos, d.Message)
@@ -127,14 +125,15 @@ func (p *protocol) Call(s model.TState, site model.CallSite) (model.TState, mode
 	switch {
 	case isHandleFunc(fn, "Delete") && site.Arg == 0:
 		if s.Kind == deleted {
-			again := fmt.Sprintf("again at line %d", p.c.line(site.Pos))
+			again := fmt.Sprintf("again at line %d", checkutil.Line(p.c.pass.Fset, site.Pos))
 			if site.Deferred {
 				again += ", by a deferred call"
 			}
 			p.c.report(analysis.Diagnostic{
-				Pos:     site.Pos,
-				Message: fmt.Sprintf("the handle from cgo.NewHandle at line %d is deleted twice: at line %d and %s; Delete panics on a deleted handle; delete it once", p.c.line(p.born.Pos()), p.c.line(s.At), again),
-				Related: []analysis.RelatedInformation{{Pos: s.At, Message: "first deleted here"}},
+				Pos:      site.Pos,
+				Category: "double-delete",
+				Message:  fmt.Sprintf("the handle from cgo.NewHandle at line %d is deleted twice: at line %d and %s; Delete panics on a deleted handle; delete it once", checkutil.Line(p.c.pass.Fset, p.born.Pos()), checkutil.Line(p.c.pass.Fset, s.At), again),
+				Related:  []analysis.RelatedInformation{{Pos: s.At, Message: "first deleted here"}},
 			})
 			return s, model.Known
 		}
@@ -142,9 +141,10 @@ func (p *protocol) Call(s model.TState, site model.CallSite) (model.TState, mode
 	case isHandleFunc(fn, "Value") && site.Arg == 0:
 		if s.Kind == deleted {
 			p.c.report(analysis.Diagnostic{
-				Pos:     site.Pos,
-				Message: fmt.Sprintf("Value of the handle from cgo.NewHandle at line %d is called after it was deleted at line %d; Value panics on a deleted handle; delete it after its last use", p.c.line(p.born.Pos()), p.c.line(s.At)),
-				Related: []analysis.RelatedInformation{{Pos: s.At, Message: "deleted here"}},
+				Pos:      site.Pos,
+				Category: "use-after-delete",
+				Message:  fmt.Sprintf("Value of the handle from cgo.NewHandle at line %d is called after it was deleted at line %d; Value panics on a deleted handle; delete it after its last use", checkutil.Line(p.c.pass.Fset, p.born.Pos()), checkutil.Line(p.c.pass.Fset, s.At)),
+				Related:  []analysis.RelatedInformation{{Pos: s.At, Message: "deleted here"}},
 			})
 		}
 		return s, model.Known
@@ -196,12 +196,14 @@ func (c *checker) follow(f *model.Function, mem *model.Memory, born *ssa.Call) {
 		case p.kept[p.given]:
 			to += ", which keeps it,"
 		}
+		d.Category = "never-deleted"
 		d.Message = fmt.Sprintf("the handle from cgo.NewHandle at line %d is given at line %d to %s and never deleted: no exported Go function deletes handles, so its value is never released; delete it in the callback C calls when it is done (cgo.Handle(h).Delete()), or here once C no longer uses it",
-			c.line(born.Pos()), c.line(p.given), to)
+			checkutil.Line(c.pass.Fset, born.Pos()), checkutil.Line(c.pass.Fset, p.given), to)
 		d.Related = []analysis.RelatedInformation{{Pos: p.given, Message: "given to C here"}}
 	} else {
+		d.Category = "leak"
 		d.Message = fmt.Sprintf("the handle from cgo.NewHandle at line %d is not deleted on the path that returns at line %d, so its value is never released; call Delete on every path, for example with defer h.Delete()",
-			c.line(born.Pos()), c.line(p.leak))
+			checkutil.Line(c.pass.Fset, born.Pos()), checkutil.Line(c.pass.Fset, p.leak))
 		d.Related = []analysis.RelatedInformation{{Pos: p.leak, Message: "returns here without deleting the handle"}}
 	}
 	c.report(d)
@@ -216,11 +218,12 @@ func (c *checker) handleAddress(mem *model.Memory, ev *model.Event, i int) {
 		return
 	}
 	for _, l := range mem.ArgPointsTo(ev, i) {
-		if l.Path != "" || !isHandleType(l.Site.Type) {
+		if l.Path != "" || !checkutil.IsHandle(l.Site.Type) {
 			continue
 		}
 		c.report(analysis.Diagnostic{
-			Pos: ev.Pos,
+			Pos:      ev.Pos,
+			Category: "handle-address-kept",
 			Message: fmt.Sprintf("%s keeps the pointer it receives, the address of %s, which holds a cgo.Handle: C then holds a pointer to Go memory after the call returns; pass the handle's value instead, as C.uintptr_t(h), and declare the C parameter uintptr_t",
 				ev.Callee.UserName(), l.Site.What),
 		})
@@ -305,13 +308,5 @@ func isHandleFunc(fn *ssa.Function, name string) bool {
 	if name == "NewHandle" {
 		return fn.Signature.Recv() == nil
 	}
-	return fn.Signature.Recv() != nil && isHandleType(fn.Signature.Recv().Type())
-}
-
-func isHandleType(t types.Type) bool {
-	if t == nil {
-		return false
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "runtime/cgo" && n.Obj().Name() == "Handle"
+	return fn.Signature.Recv() != nil && checkutil.IsHandle(fn.Signature.Recv().Type())
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -64,7 +65,7 @@ func (fc *funcCheck) holdsGoPointers(ev *model.Event, i int, l model.Loc) bool {
 	}
 	msg := fmt.Sprintf("%s receives Go memory that holds Go pointers: %s, where %s; cgo's check panics (Go pointer to unpinned Go pointer) and C may see memory the collector moves or frees; %s",
 		ev.Callee.UserName(), what, fc.heldText(held[0], l.Site), remedy(l, held[0]))
-	d := analysis.Diagnostic{Pos: ev.Pos, Message: msg}
+	d := analysis.Diagnostic{Pos: ev.Pos, Category: "go-pointers-passed", Message: msg}
 	if l.Site.Pos.IsValid() {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.Site.Pos, Message: "the Go memory passed to C"})
 	}
@@ -126,7 +127,8 @@ func (fc *funcCheck) precomputed(ev *model.Event, i int, l model.Loc) {
 		return
 	}
 	held := fc.unpinned(fc.mem.GoPointersIn(l.Site, ""), ev.Instr)
-	if len(held) == 0 {
+	unknown := len(held) == 0 && fc.foreignArray(l)
+	if len(held) == 0 && !unknown {
 		return
 	}
 	def := fc.addressDefinition(ev, i)
@@ -134,10 +136,16 @@ func (fc *funcCheck) precomputed(ev *model.Event, i int, l model.Loc) {
 	if def != nil {
 		expr = def.text
 	}
-	what := model.PathString(l.Site.Type, ruleExtent(l.Path))
-	msg := fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, %s, not just %s; that allocation holds Go pointers (%s), so the call panics; write the address expression in the call itself",
-		ev.Callee.UserName(), expr, fc.siteText(l.Site), what, fc.heldText(held[0], l.Site))
-	d := analysis.Diagnostic{Pos: ev.Pos, Message: msg}
+	var msg string
+	if unknown {
+		msg = fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, not just the backing array of %s; that array comes from the caller and may sit inside a struct that holds Go pointers (a field array sliced by its owner, a bytes.Buffer's), and then the call panics; write the address expression in the call itself, after checking the slice is not empty",
+			ev.Callee.UserName(), expr, fc.siteText(l.Site))
+	} else {
+		what := model.PathString(l.Site.Type, ruleExtent(l.Path))
+		msg = fmt.Sprintf("the pointer passed to %s is %s, computed before the call, so cgo checks the whole allocation it points into, %s, not just %s; that allocation holds Go pointers (%s), so the call panics; write the address expression in the call itself",
+			ev.Callee.UserName(), expr, fc.siteText(l.Site), what, fc.heldText(held[0], l.Site))
+	}
+	d := analysis.Diagnostic{Pos: ev.Pos, Category: "address-before-call", Message: msg}
 	if def != nil {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: def.assign.Pos(), Message: "the address is computed here"})
 		if fix := fc.inlineFix(def); fix != nil {
@@ -166,7 +174,8 @@ func (fc *funcCheck) laundered(ev *model.Event, ip model.IntPointer) {
 		extra = fmt.Sprintf(", which holds Go pointers (%s),", fc.heldText(held[0], goSite))
 	}
 	fc.report(analysis.Diagnostic{
-		Pos: ev.Pos,
+		Pos:      ev.Pos,
+		Category: "pointer-as-integer",
 		Message: fmt.Sprintf("a Go pointer to %s%s is converted to an integer and passed to %s: cgo's pointer check and the garbage collector no longer see it; pass it as a pointer to Go memory without Go pointers, or use C memory",
 			fc.siteText(goSite), extra, ev.Callee.UserName()),
 	})
@@ -174,20 +183,16 @@ func (fc *funcCheck) laundered(ev *model.Event, ip model.IntPointer) {
 
 // fakePointer reports an integer passed to C as an unsafe.Pointer.
 func (fc *funcCheck) fakePointer(ev *model.Event, n ssa.Value) {
-	name := fmt.Sprintf("an integer (%s)", fc.userType(n.Type()))
-	if isHandle(n.Type()) {
+	name := fmt.Sprintf("an integer (%s)", checkutil.TypeString(n.Type(), fc.pass.Pkg))
+	if checkutil.IsHandle(n.Type()) {
 		name = "a cgo.Handle"
 	}
 	fc.report(analysis.Diagnostic{
-		Pos: ev.Pos,
+		Pos:      ev.Pos,
+		Category: "integer-as-pointer",
 		Message: fmt.Sprintf("%s receives %s converted to unsafe.Pointer: a pointer that points nowhere valid may crash the garbage collector; pass a cgo.Handle as C.uintptr_t, and declare the C parameter uintptr_t",
 			ev.Callee.UserName(), name),
 	})
-}
-
-func isHandle(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "runtime/cgo" && n.Obj().Name() == "Handle"
 }
 
 func isAppend(s *model.Site) bool {
@@ -197,4 +202,20 @@ func isAppend(s *model.Site) bool {
 	}
 	b, ok := c.Call.Value.(*ssa.Builtin)
 	return ok && b.Name() == "append"
+}
+
+// foreignArray reports a pointer to an element of a slice's backing
+// array that the function did not allocate (a parameter, a field, a
+// result of another function): the array may be part of a larger
+// allocation, such as an array field of a struct sliced by its owner,
+// and cgo's whole-allocation check then covers the struct. A slice the
+// function makes itself is its own allocation, and memory pinned in the
+// function may be that struct.
+func (fc *funcCheck) foreignArray(l model.Loc) bool {
+	s := l.Site
+	if !s.Array || s.Local || !s.Region.IsGo() || !strings.HasPrefix(l.Path, "[]") || len(fc.mem.Pins()) > 0 {
+		return false
+	}
+	_, isSlice := s.Type.Underlying().(*types.Slice)
+	return isSlice
 }

@@ -3,12 +3,11 @@ package cgopointer
 import (
 	_ "embed"
 	"fmt"
-	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -77,8 +76,6 @@ func (c *checker) function(fn *ssa.Function) {
 	fc.pinners()
 }
 
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
-
 // report reports a finding once, though several arguments or paths
 // may lead to it.
 func (c *checker) report(d analysis.Diagnostic) {
@@ -94,7 +91,7 @@ func (c *checker) report(d analysis.Diagnostic) {
 // (line 12)".
 func (c *checker) siteText(s *model.Site) string {
 	if s.Pos.IsValid() {
-		return fmt.Sprintf("%s (line %d)", s.What, c.line(s.Pos))
+		return fmt.Sprintf("%s (line %d)", s.What, checkutil.Line(c.pass.Fset, s.Pos))
 	}
 	return s.What
 }
@@ -113,7 +110,7 @@ func (c *checker) heldText(h model.Held, site *model.Site) string {
 	}
 	stored := ""
 	if h.Store != nil && h.Store.Pos().IsValid() {
-		stored = fmt.Sprintf(", stored at line %d,", c.line(h.Store.Pos()))
+		stored = fmt.Sprintf(", stored at line %d,", checkutil.Line(c.pass.Fset, h.Store.Pos()))
 	}
 	switch {
 	case h.Target != nil:
@@ -303,15 +300,4 @@ func pinnerName(v ssa.Value) string {
 		}
 	}
 	return "the Pinner"
-}
-
-// userType spells a type as the user wrote it.
-func (c *checker) userType(t types.Type) string {
-	s := types.TypeString(t, func(p *types.Package) string {
-		if p == c.pass.Pkg {
-			return ""
-		}
-		return p.Name()
-	})
-	return strings.ReplaceAll(s, "_Ctype_", "C.")
 }

@@ -34,3 +34,17 @@ func TestRaw(t *testing.T) {
 func TestProcessedGlobals(t *testing.T) {
 	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerglobal")
 }
+
+// TestSlices runs the check of addresses of slice elements computed
+// before the call, in both shapes.
+func TestSlices(t *testing.T) {
+	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerslice")
+	rawcgo.RunTest(t, testdata(t), cgopointer.Analyzer, "cgopointerslice")
+}
+
+// TestContexts runs the check of Go memory given to C as a callback's
+// context, kept by convention, in both shapes.
+func TestContexts(t *testing.T) {
+	analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointerctx")
+	rawcgo.RunTest(t, testdata(t), cgopointer.Analyzer, "cgopointerctx")
+}

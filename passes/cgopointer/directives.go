@@ -36,7 +36,7 @@ func (c *checker) directives() {
 			continue
 		}
 		sort.Ints(kept)
-		c.reportDirective("noescape", name, fmt.Sprintf("#cgo noescape %s, but %s keeps its argument %d after returning%s: its pointer arguments must escape to the heap, or C holds a pointer to a Go stack that moves; remove the directive",
+		c.reportDirective("noescape", name, "noescape-broken", fmt.Sprintf("#cgo noescape %s, but %s keeps its argument %d after returning%s: its pointer arguments must escape to the heap, or C holds a pointer to a Go stack that moves; remove the directive",
 			name, name, kept[0]+1, c.where(name)))
 	}
 	for _, name := range uniq(b.Flags.NoCallback) {
@@ -44,7 +44,7 @@ func (c *checker) directives() {
 		if !s.Known || len(s.CallsGo) == 0 {
 			continue
 		}
-		c.reportDirective("nocallback", name, fmt.Sprintf("#cgo nocallback %s, but %s calls the exported Go function %s%s: a call into Go from a nocallback function crashes the program; remove the directive",
+		c.reportDirective("nocallback", name, "nocallback-broken", fmt.Sprintf("#cgo nocallback %s, but %s calls the exported Go function %s%s: a call into Go from a nocallback function crashes the program; remove the directive",
 			name, name, s.CallsGo[0], c.where(name)))
 	}
 }
@@ -71,12 +71,12 @@ func (c *checker) where(name string) string {
 }
 
 // reportDirective reports at the #cgo line that names verb and name.
-func (c *checker) reportDirective(verb, name, msg string) {
+func (c *checker) reportDirective(verb, name, category, msg string) {
 	pos := c.directivePos(verb, name)
 	if !pos.IsValid() {
 		return
 	}
-	c.report(analysis.Diagnostic{Pos: pos, Message: msg})
+	c.report(analysis.Diagnostic{Pos: pos, Category: category, Message: msg})
 }
 
 // directivePos finds the #cgo line in the comments of the package's

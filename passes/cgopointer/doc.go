@@ -32,10 +32,15 @@
 //	p := &c.buf[0]
 //	C.fill(unsafe.Pointer(p), n) // cgo checks all of *c, which holds a func
 //
+// The same for an element of a slice the function did not allocate (a
+// parameter, a field, another function's result): its backing array
+// may be an array field of a struct that holds Go pointers.
+//
 // A C function that keeps a Go pointer (its body stores it in a global
-// or a structure that outlives the call) when the memory is not pinned
-// by a runtime.Pinner that stays pinned while C holds it, and C keeping
-// Go string data; a Go pointer stored into C memory (a C.malloc'ed
+// or a structure that outlives the call, or, without a body, it takes a
+// callback and the pointer as the callback's void * context) when the
+// memory is not pinned by a runtime.Pinner that stays pinned while C
+// holds it, and C keeping Go string data; a Go pointer stored into C memory (a C.malloc'ed
 // struct, a C global, memory reached through a parameter of an exported
 // function); an exported function returning a Go pointer.
 //
@@ -57,5 +62,8 @@
 // structs of scalars), Go memory holding C pointers (C.CString results),
 // C memory holding C pointers, structs passed by value (cgo copies them),
 // memory pinned for as long as C uses it, and C functions that only read
-// their argument during the call.
+// their argument during the call. Go types the package makes out of C
+// memory ((*T)(C.malloc(n)), unsafe.Slice((*T)(p), n) over C memory, an
+// integer type holding C addresses) are not taken for Go memory, or for
+// fake pointers, where their origin cannot be seen.
 package cgopointer

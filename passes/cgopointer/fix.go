@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -61,7 +62,7 @@ func (fc *funcCheck) addressDefinition(ev *model.Event, i int) *addrDef {
 			}
 			src := buf.String()
 			def = &addrDef{assign: as, name: id, expr: as.Rhs[0], src: src, block: b,
-				text: fmt.Sprintf("%s (%s := %s at line %d)", id.Name, id.Name, src, fc.line(as.Pos()))}
+				text: fmt.Sprintf("%s (%s := %s at line %d)", id.Name, id.Name, src, checkutil.Line(fc.pass.Fset, as.Pos()))}
 			return false
 		}
 		return true

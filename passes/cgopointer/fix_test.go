@@ -17,35 +17,42 @@ import (
 
 // goldenFiles are the testdata files whose findings carry suggested
 // fixes; each has a .golden file with every fix applied.
-var goldenFiles = []string{"precomputed.go", "pinner.go"}
+var goldenFiles = map[string][]string{
+	"cgopointer":      {"precomputed.go", "pinner.go"},
+	"cgopointerslice": {"slices.go"},
+}
 
 // TestFixesProcessed applies the suggested fixes found in cgo's output,
 // mapped back to the user's files through cgo's //line directives, as
 // the ffivet driver does.
 func TestFixesProcessed(t *testing.T) {
-	var diags []analysis.Diagnostic
-	var fset *token.FileSet
-	for _, r := range analysistest.Run(t, testdata(t), cgopointer.Analyzer, "cgopointer") {
-		diags = append(diags, r.Diagnostics...)
-		fset = r.Pass.Fset
+	for pkg := range goldenFiles {
+		var diags []analysis.Diagnostic
+		var fset *token.FileSet
+		for _, r := range analysistest.Run(t, testdata(t), cgopointer.Analyzer, pkg) {
+			diags = append(diags, r.Diagnostics...)
+			fset = r.Pass.Fset
+		}
+		checkGolden(t, fset, diags, pkg)
 	}
-	checkGolden(t, fset, diags)
 }
 
 // TestFixesRaw applies the suggested fixes found in the raw shape.
 func TestFixesRaw(t *testing.T) {
 	env := append(os.Environ(), "GOPATH="+testdata(t), "GO111MODULE=off", "GOPROXY=off", "GOWORK=off")
-	pkgs, err := rawcgo.Load(filepath.Join(testdata(t), "src"), env, "cgopointer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := rawcgo.Run(pkgs, cgopointer.Analyzer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for p, diags := range out {
-		if p.PkgPath == "cgopointer" {
-			checkGolden(t, p.Fset, diags)
+	for pkg := range goldenFiles {
+		pkgs, err := rawcgo.Load(filepath.Join(testdata(t), "src"), env, pkg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := rawcgo.Run(pkgs, cgopointer.Analyzer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, diags := range out {
+			if p.PkgPath == pkg {
+				checkGolden(t, p.Fset, diags, pkg)
+			}
 		}
 	}
 }
@@ -56,7 +63,7 @@ type edit struct {
 	text       string
 }
 
-func checkGolden(t *testing.T, fset *token.FileSet, diags []analysis.Diagnostic) {
+func checkGolden(t *testing.T, fset *token.FileSet, diags []analysis.Diagnostic, pkg string) {
 	t.Helper()
 	edits := map[string][]edit{}
 	for _, d := range diags {
@@ -82,12 +89,12 @@ func checkGolden(t *testing.T, fset *token.FileSet, diags []analysis.Diagnostic)
 			}
 		}
 	}
-	for _, name := range goldenFiles {
-		src, err := os.ReadFile(filepath.Join(testdata(t), "src", "cgopointer", name))
+	for _, name := range goldenFiles[pkg] {
+		src, err := os.ReadFile(filepath.Join(testdata(t), "src", pkg, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := os.ReadFile(filepath.Join(testdata(t), "src", "cgopointer", name+".golden"))
+		want, err := os.ReadFile(filepath.Join(testdata(t), "src", pkg, name+".golden"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,9 +2,10 @@ package cgopointer
 
 import (
 	"fmt"
-	"go/types"
+	"slices"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -14,7 +15,7 @@ import (
 // after the call returns: it must stay pinned as long as C holds it.
 func (fc *funcCheck) keeps(ev *model.Event, i int, l model.Loc) {
 	site := l.Site
-	if isHandle(site.Type) {
+	if checkutil.IsHandle(site.Type) {
 		return // the address of a cgo.Handle variable: cgohandle reports it
 	}
 	fc.kept[site] = ev.Callee.UserName()
@@ -22,11 +23,15 @@ func (fc *funcCheck) keeps(ev *model.Event, i int, l model.Loc) {
 	if ev.Summary.Source == bridge.FromAnnotation {
 		how = "which keeps it after the call returns (ffivet:keeps)"
 	}
+	if slices.Contains(ev.Summary.Conventional, i) {
+		how = fmt.Sprintf("as the context of the callback it registers, which such C functions keep after the call returns (annotate the declaration ffivet:borrows arg=%d if this one does not)", i+1)
+	}
 	d := analysis.Diagnostic{Pos: ev.Pos}
 	if site.Pos.IsValid() {
 		d.Related = []analysis.RelatedInformation{{Pos: site.Pos, Message: "the Go memory C keeps"}}
 	}
-	if isString(site.Type) {
+	if checkutil.IsString(site.Type) {
+		d.Category = "string-kept"
 		d.Message = fmt.Sprintf("%s receives a pointer into the data of Go string %s, %s: C may not keep Go string data; copy it with C.CString and free it when C is done with it",
 			ev.Callee.UserName(), fc.siteText(site), how)
 		fc.report(d)
@@ -34,6 +39,7 @@ func (fc *funcCheck) keeps(ev *model.Event, i int, l model.Loc) {
 	}
 	p := fc.pinned(site, ev.Instr)
 	if p == nil {
+		d.Category = "kept-unpinned"
 		d.Message = fmt.Sprintf("%s receives a pointer to Go memory, %s, %s, but the memory is not pinned: the collector may move or free it while C holds the pointer; pin it with a runtime.Pinner that stays pinned until C is done with it, allocate it with C.malloc, or pass a cgo.Handle",
 			ev.Callee.UserName(), fc.siteText(site), how)
 		fc.report(d)
@@ -46,8 +52,9 @@ func (fc *funcCheck) keeps(ev *model.Event, i int, l model.Loc) {
 	if unpin := fc.unpinOf(a); unpin != nil {
 		when := "when the function returns"
 		if _, deferred := unpin.(*ssa.Defer); !deferred {
-			when = fmt.Sprintf("at line %d", fc.line(unpin.Pos()))
+			when = fmt.Sprintf("at line %d", checkutil.Line(fc.pass.Fset, unpin.Pos()))
 		}
+		d.Category = "unpinned-while-kept"
 		d.Message = fmt.Sprintf("%s keeps the pointer to %s after the call returns, but %s unpins it %s while C still holds it; keep the Pinner pinned (in a value that lives as long as C's use) and call Unpin when C no longer uses the pointer",
 			ev.Callee.UserName(), fc.siteText(site), pinnerName(p.Pinner), when)
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: unpin.Pos(), Message: "unpinned here"})
@@ -111,14 +118,6 @@ func unpinsFreeVar(fn *ssa.Function, k int) bool {
 	return false
 }
 
-func isString(t types.Type) bool {
-	if t == nil {
-		return false
-	}
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Info()&types.IsString != 0
-}
-
 // keepsGoString reports a C function that keeps the data of a Go string
 // passed as a _GoString_: C may not keep it, and a string value cannot
 // be pinned.
@@ -130,7 +129,8 @@ func (fc *funcCheck) keepsGoString(ev *model.Event, i int) bool {
 		return true
 	}
 	fc.report(analysis.Diagnostic{
-		Pos: ev.Pos,
+		Pos:      ev.Pos,
+		Category: "string-kept",
 		Message: fmt.Sprintf("%s keeps the data of the Go string it receives as argument %d after the call returns: C may not keep Go string data, and a string cannot be pinned; pass a C copy (C.CString) and free it when C is done with it",
 			ev.Callee.UserName(), i+1),
 	})

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -56,8 +57,9 @@ func (fc *funcCheck) pinArgument(p *model.Pin) {
 		hint = "pin the address of the variable instead: &v"
 	}
 	fc.report(analysis.Diagnostic{
-		Pos:     p.Call.Pos(),
-		Message: fmt.Sprintf("runtime.Pinner.Pin receives a %s, which is not a pointer: Pin panics at run time (argument is not a pointer); %s", fc.userType(t), hint),
+		Pos:      p.Call.Pos(),
+		Category: "pin-not-pointer",
+		Message:  fmt.Sprintf("runtime.Pinner.Pin receives a %s, which is not a pointer: Pin panics at run time (argument is not a pointer); %s", checkutil.TypeString(t, fc.pass.Pkg), hint),
 	})
 }
 
@@ -115,16 +117,16 @@ func (fc *funcCheck) pinnerLeak(a *ssa.Alloc) {
 		return
 	}
 	name := fc.allocName(a)
-	d := analysis.Diagnostic{Pos: proto.pinnedAt}
+	d := analysis.Diagnostic{Pos: proto.pinnedAt, Category: "pinner-not-unpinned"}
 	if keeper := fc.keptBy(a); keeper != "" {
 		d.Message = fmt.Sprintf("%s pins memory at line %d that %s keeps, but it is a local variable still pinned when the function returns at line %d: the collector panics when it finds a dropped Pinner that still pins (forgot to call Unpin); keep the Pinner in a value that lives as long as C uses the memory, and Unpin it then",
-			name, fc.line(proto.pinnedAt), keeper, fc.line(*proto.leak))
+			name, checkutil.Line(fc.pass.Fset, proto.pinnedAt), keeper, checkutil.Line(fc.pass.Fset, *proto.leak))
 	} else {
 		d.Message = fmt.Sprintf("%s pins memory at line %d and is still pinned on the path that returns at line %d: the collector panics when it finds a dropped Pinner that still pins (forgot to call Unpin); call %s.Unpin() on every path, for example with defer",
-			name, fc.line(proto.pinnedAt), fc.line(*proto.leak), name)
+			name, checkutil.Line(fc.pass.Fset, proto.pinnedAt), checkutil.Line(fc.pass.Fset, *proto.leak), name)
 		if fix := fc.deferUnpinFix(a, name); fix != nil {
 			d.Message = fmt.Sprintf("%s pins memory at line %d and is still pinned on the path that returns at line %d: the collector panics when it finds a dropped Pinner that still pins (forgot to call Unpin); add `defer %s.Unpin()` after its declaration",
-				name, fc.line(proto.pinnedAt), fc.line(*proto.leak), name)
+				name, checkutil.Line(fc.pass.Fset, proto.pinnedAt), checkutil.Line(fc.pass.Fset, *proto.leak), name)
 			d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 		}
 	}
@@ -154,13 +156,7 @@ func (fc *funcCheck) deferUnpinFix(a *ssa.Alloc, name string) *analysis.Suggeste
 	if strings.HasPrefix(name, "the ") {
 		return nil
 	}
-	var body *ast.BlockStmt
-	switch s := fc.fn.Syntax().(type) {
-	case *ast.FuncDecl:
-		body = s.Body
-	case *ast.FuncLit:
-		body = s.Body
-	}
+	body := checkutil.Body(fc.fn)
 	if body == nil {
 		return nil
 	}
@@ -171,14 +167,9 @@ func (fc *funcCheck) deferUnpinFix(a *ssa.Alloc, name string) *analysis.Suggeste
 		if i+1 >= len(body.List) {
 			return nil
 		}
-		next := body.List[i+1]
-		indent := ""
-		if col := fc.pass.Fset.Position(next.Pos()).Column; col > 1 {
-			indent = strings.Repeat("\t", col-1)
-		}
 		return &analysis.SuggestedFix{
 			Message:   fmt.Sprintf("unpin %s when the function returns", name),
-			TextEdits: []analysis.TextEdit{{Pos: next.Pos(), End: next.Pos(), NewText: []byte(fmt.Sprintf("defer %s.Unpin()\n%s", name, indent))}},
+			TextEdits: []analysis.TextEdit{checkutil.InsertBefore(fc.pass.Fset, body.List[i+1], "defer "+name+".Unpin()")},
 		}
 	}
 	return nil

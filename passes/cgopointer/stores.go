@@ -46,7 +46,8 @@ func (fc *funcCheck) store(st *ssa.Store) {
 		where += " of "
 	}
 	d := analysis.Diagnostic{
-		Pos: st.Pos(),
+		Pos:      st.Pos(),
+		Category: "go-pointer-stored",
 		Message: fmt.Sprintf("Go pointer stored into C memory: %s%s is C memory, and the value stored points into Go memory, %s; C may use it after the collector moved or freed it (GOEXPERIMENT=cgocheck2 aborts here); copy the data into C memory (C.CString, C.CBytes, C.malloc) or pin it with a runtime.Pinner for as long as C holds it",
 			where, fc.siteText(dst.Site), fc.siteText(target)),
 	}
@@ -83,7 +84,8 @@ func (fc *funcCheck) exported() {
 				pos = v.Pos()
 			}
 			fc.report(analysis.Diagnostic{
-				Pos: pos,
+				Pos:      pos,
+				Category: "go-pointer-returned",
 				Message: fmt.Sprintf("exported function %s returns a Go pointer to its C caller: it points into %s; C may not hold Go pointers after the call (cgo's check panics on the result); return C memory (C.malloc, C.CString, C.CBytes) or a cgo.Handle",
 					fc.fn.Name(), fc.siteText(target)),
 			})

@@ -7,11 +7,11 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/internal/checkdoc"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
 )
@@ -21,16 +21,21 @@ var doc string
 
 // Analyzer is the cgosig check.
 var Analyzer = &analysis.Analyzer{
-	Name:     "cgosig",
-	Doc:      checkdoc.Extract(doc, "cgosig"),
-	URL:      "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgosig.md",
-	Requires: []*analysis.Analyzer{model.Analyzer},
-	Run:      run,
+	Name:      "cgosig",
+	Doc:       checkdoc.Extract(doc, "cgosig"),
+	URL:       "https://github.com/ffivet/ffivet/blob/main/docs/checks/cgosig.md",
+	Requires:  []*analysis.Analyzer{model.Analyzer},
+	Run:       run,
+	FactTypes: []analysis.Fact{new(DefinedFromC)},
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[model.Analyzer].(*model.Result)
 	if !res.Cgo || res.Bridge == nil {
+		// A package without cgo may still define types from types
+		// defined from C in the packages it imports.
+		c := &checker{pass: pass}
+		c.definedTypes()
 		return nil, nil
 	}
 	c := newChecker(pass, res)
@@ -55,6 +60,8 @@ type checker struct {
 	targets []*target // host first
 	clay    map[layoutKey]*bridge.Layout
 	gshape  map[shapeKey]*shape
+	// fromC holds the named types the package defines from C types.
+	fromC map[*types.TypeName]*DefinedFromC
 }
 
 func newChecker(pass *analysis.Pass, res *model.Result) *checker {
@@ -67,6 +74,7 @@ func newChecker(pass *analysis.Pass, res *model.Result) *checker {
 	}
 	c.targets = allTargets(pass.TypesSizes)
 	c.host = c.targets[0]
+	c.definedTypes()
 	return c
 }
 
@@ -94,18 +102,12 @@ func (c *checker) file(f *ast.File, name string) {
 	targets := c.targetsFor(name)
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Body == nil || isCgoGeneratedName(fd.Name.Name) {
+		if !ok || fd.Body == nil || checkutil.IsCgoGeneratedName(fd.Name.Name) {
 			continue
 		}
 		fc := &funcCtx{checker: c, decl: fd, targets: targets}
 		fc.walk()
 	}
-}
-
-// isCgoGeneratedName reports whether a function is one cgo writes into
-// the user's files.
-func isCgoGeneratedName(name string) bool {
-	return strings.HasPrefix(name, "_cgo") || strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_C2func_")
 }
 
 // A funcCtx is one function being checked.
@@ -232,8 +234,6 @@ func (fc *funcCtx) definition(e ast.Expr) ast.Expr {
 	return fc.defs[v]
 }
 
-func (c *checker) line(pos token.Pos) int { return c.pass.Fset.Position(pos).Line }
-
 // cgoRef resolves an expression that names a cgo entity: an identifier
 // of cgo's output (_Cfunc_f, _Ctype_int) or a selector C.f of the raw
 // shape, whose selector resolves to the same object. _Cgo_ptr(x), which
@@ -261,60 +261,13 @@ func (c *checker) cgoRef(e ast.Expr) (bridge.NameKind, string) {
 	return bridge.ParseName(obj.Name())
 }
 
-// cTypeName returns the C spelling of a cgo type (_Ctype_X, or an alias
-// such as _Ctype_size_t), or "".
-func cTypeName(t types.Type) string {
-	switch x := t.(type) {
-	case *types.Alias:
-		if k, n := bridge.ParseName(x.Obj().Name()); k == bridge.CType {
-			return n
-		}
-		return cTypeName(types.Unalias(x))
-	case *types.Named:
-		if k, n := bridge.ParseName(x.Obj().Name()); k == bridge.CType {
-			return n
-		}
-	}
-	return ""
-}
-
-// goTypeString spells a type as the user wrote it: C.int rather than
-// _Ctype_int, and package-local names unqualified.
-func (c *checker) goTypeString(t types.Type) string {
-	s := types.TypeString(t, types.RelativeTo(c.pass.Pkg))
-	return cgoSpelling(s)
-}
-
-// cgoSpelling rewrites cgo's generated names in a type string to the
-// names the user wrote: _Ctype_struct_x to C.struct_x.
-func cgoSpelling(s string) string {
-	return strings.ReplaceAll(s, "_Ctype_", "C.")
-}
-
-// cgoNames matches the names cgo writes in place of the user's C.x.
-var cgoNames = regexp.MustCompile(`\(?_Cgo_ptr\(_Cfpvar_fp_(\w+)\)\)?|\(_C(?:func|2func|type|macro)_(\w+)\)|_C(?:func|2func|type|macro|var|iconst|fconst|sconst)_(\w+)`)
-
-// exprString spells an expression as the user wrote it: cgo's output
-// has (_Cfunc_f)(x) where the user wrote C.f(x).
-func exprString(e ast.Expr) string {
-	return cgoNames.ReplaceAllStringFunc(types.ExprString(e), func(m string) string {
-		sub := cgoNames.FindStringSubmatch(m)
-		for _, s := range sub[1:] {
-			if s != "" {
-				return "C." + s
-			}
-		}
-		return m
-	})
-}
-
 // report reports a finding found on some targets. detail describes it
 // on the first of them; the message names the targets when the finding
 // does not hold for the host.
-func (c *checker) report(pos token.Pos, on []*target, format string, args ...any) {
+func (c *checker) report(pos token.Pos, on []*target, category, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if len(on) > 0 && on[0] != c.host {
 		msg = "on " + targetList(on) + ": " + msg
 	}
-	c.pass.Report(analysis.Diagnostic{Pos: pos, Message: msg})
+	c.pass.Report(analysis.Diagnostic{Pos: pos, Category: category, Message: msg})
 }

@@ -20,11 +20,11 @@ func testdata(t *testing.T) string {
 // TestProcessed runs the check on cgo's output, as go vet and
 // go/packages present it.
 func TestProcessed(t *testing.T) {
-	analysistest.Run(t, testdata(t), cgosig.Analyzer, "cgosig")
+	analysistest.Run(t, testdata(t), cgosig.Analyzer, "cgosig", "cgosigplain")
 }
 
 // TestRaw runs the check on the user's own files type-checked the way
 // gopls does.
 func TestRaw(t *testing.T) {
-	rawcgo.RunTest(t, testdata(t), cgosig.Analyzer, "cgosig")
+	rawcgo.RunTest(t, testdata(t), cgosig.Analyzer, "cgosig", "cgosigplain")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // conversion checks one conversion T(x).
@@ -14,7 +15,6 @@ func (fc *funcCtx) conversion(call *ast.CallExpr, to types.Type) {
 	if p, ok := to.(*types.Pointer); ok {
 		fc.reinterpret(call, p.Elem())
 	}
-	fc.narrowing(call, to)
 	fc.funcPointer(call, to)
 }
 
@@ -38,20 +38,20 @@ func (fc *funcCtx) source(e ast.Expr, depth int) *memSource {
 	info := fc.pass.TypesInfo
 	if call, ok := e.(*ast.CallExpr); ok {
 		if tv, ok := info.Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
-			if isUnsafePointer(tv.Type) {
+			if checkutil.IsUnsafePointer(tv.Type) {
 				inner := ast.Unparen(call.Args[0])
 				it := info.TypeOf(inner)
 				if it == nil {
 					return nil
 				}
-				if isUnsafePointer(it) {
+				if checkutil.IsUnsafePointer(it) {
 					return fc.source(inner, depth+1)
 				}
 				p, ok := it.Underlying().(*types.Pointer)
 				if !ok {
 					return nil
 				}
-				if _, named := it.(*types.Pointer); !named && cTypeName(it) == "" {
+				if _, named := it.(*types.Pointer); !named && checkutil.CTypeName(it) == "" {
 					return nil
 				}
 				return &memSource{elem: p.Elem(), expr: rootOf(inner)}
@@ -63,7 +63,7 @@ func (fc *funcCtx) source(e ast.Expr, depth int) *memSource {
 		}
 		return nil
 	}
-	if id, ok := e.(*ast.Ident); ok && isUnsafePointer(info.TypeOf(id)) {
+	if id, ok := e.(*ast.Ident); ok && checkutil.IsUnsafePointer(info.TypeOf(id)) {
 		if def := fc.definition(id); def != nil {
 			return fc.source(def, depth+1)
 		}
@@ -93,11 +93,6 @@ func rootOf(e ast.Expr) ast.Expr {
 			return x
 		}
 	}
-}
-
-func isUnsafePointer(t types.Type) bool {
-	b, ok := t.(*types.Basic)
-	return ok && b.Kind() == types.UnsafePointer
 }
 
 // mallocSizeof returns X when call allocates with C.malloc, C.calloc or
@@ -152,13 +147,13 @@ func (fc *funcCtx) reinterpret(call *ast.CallExpr, dst types.Type) {
 		return
 	}
 	dstElem, _ := elemOf(dst)
-	dstC := cTypeName(dstElem)
+	dstC := checkutil.CTypeName(dstElem)
 	if src.sizeof != "" {
 		fc.mallocView(call, src, dstElem)
 		return
 	}
 	srcElem, _ := elemOf(src.elem)
-	srcC := cTypeName(srcElem)
+	srcC := checkutil.CTypeName(srcElem)
 	if (srcC == "") == (dstC == "") {
 		// Go to Go, or C to C (struct sockaddr_in as struct sockaddr):
 		// not a boundary question.
@@ -201,48 +196,27 @@ func (fc *funcCtx) reinterpret(call *ast.CallExpr, dst types.Type) {
 	if on == nil {
 		return
 	}
-	goName, cName := fc.goTypeString(goT), "C "+cname
-	what := exprString(src.expr)
+	goName, cName := checkutil.TypeString(goT, fc.pass.Pkg), "C "+cname
+	what := checkutil.ExprString(src.expr)
 	if toC {
-		fix := fmt.Sprintf("give the Go side elements of type C.%s", cgoTypeSel(cname))
+		fix := fmt.Sprintf("give the Go side elements of type C.%s", checkutil.CgoTypeName(cname))
 		if t := fc.pass.TypesInfo.TypeOf(src.expr); t != nil && types.Identical(t, src.elem) {
 			// A single variable, not a slice or an array.
-			fix = fmt.Sprintf("declare %s as C.%s", what, cgoTypeSel(cname))
+			fix = fmt.Sprintf("declare %s as C.%s", what, checkutil.CgoTypeName(cname))
 		}
-		fc.report(call.Lparen, on, "%s reinterprets Go memory of %s as %s: Go %s is %d bytes, %s is %d; %s",
+		fc.report(call.Lparen, on, "size-mismatch", "%s reinterprets Go memory of %s as %s: Go %s is %d bytes, %s is %d; %s",
 			fc.convString(call), what, cName, goName, first[0], cName, first[1], fix)
 		return
 	}
-	fc.report(call.Lparen, on, "%s reinterprets C memory of %s as Go %s: %s is %d bytes, Go %s is %d; use C.%s as the Go element type",
-		fc.convString(call), what, goName, cName, first[1], goName, first[0], cgoTypeSel(cname))
-}
-
-// cgoTypeSel spells C type name as the selector after "C.".
-func cgoTypeSel(cname string) string {
-	switch cname {
-	case "unsigned int":
-		return "uint"
-	case "unsigned long":
-		return "ulong"
-	case "unsigned short":
-		return "ushort"
-	case "unsigned char":
-		return "uchar"
-	case "signed char":
-		return "schar"
-	case "long long":
-		return "longlong"
-	case "unsigned long long":
-		return "ulonglong"
-	}
-	return strings.ReplaceAll(cname, " ", "_")
+	fc.report(call.Lparen, on, "element-size-mismatch", "%s reinterprets C memory of %s as Go %s: %s is %d bytes, Go %s is %d; use C.%s as the Go element type",
+		fc.convString(call), what, goName, cName, first[1], goName, first[0], checkutil.CgoTypeName(cname))
 }
 
 // convString spells the conversion's type as the user wrote it, without
 // its operand: "(*C.int)(...)".
 func (fc *funcCtx) convString(call *ast.CallExpr) string {
 	t := fc.pass.TypesInfo.TypeOf(call)
-	s := fc.goTypeString(t)
+	s := checkutil.TypeString(t, fc.pass.Pkg)
 	if strings.HasPrefix(s, "*") {
 		return "(" + s + ")(...)"
 	}
@@ -302,7 +276,7 @@ func (fc *funcCtx) mirror(call *ast.CallExpr, src *memSource, goT types.Type, cn
 	if on == nil {
 		return
 	}
-	goName := fc.goTypeString(goT)
+	goName := checkutil.TypeString(goT, fc.pass.Pkg)
 	var b strings.Builder
 	if first.g.size != first.c.size {
 		fmt.Fprintf(&b, "%s is %d bytes, C %s is %d", goName, first.g.size, cname, first.c.size)
@@ -315,10 +289,10 @@ func (fc *funcCtx) mirror(call *ast.CallExpr, src *memSource, goT types.Type, cn
 	}
 	dir := fmt.Sprintf("views Go %s as C %s", goName, cname)
 	if !toC {
-		dir = fmt.Sprintf("views C %s memory (%s) as Go %s", cname, exprString(src.expr), goName)
+		dir = fmt.Sprintf("views C %s memory (%s) as Go %s", cname, checkutil.ExprString(src.expr), goName)
 	}
-	fc.report(call.Lparen, on, "%s %s, but the layouts differ: %s; use C.%s, or make the Go struct match it field by field",
-		fc.convString(call), dir, b.String(), cgoTypeSel(cname))
+	fc.report(call.Lparen, on, "layout-mismatch", "%s %s, but the layouts differ: %s; use C.%s, or make the Go struct match it field by field",
+		fc.convString(call), dir, b.String(), checkutil.CgoTypeName(cname))
 }
 
 // describe names the first member where two record shapes disagree:
@@ -374,11 +348,11 @@ func (fc *funcCtx) mallocView(call *ast.CallExpr, src *memSource, dst types.Type
 	if on == nil {
 		return
 	}
-	goName := fc.goTypeString(dst)
+	goName := checkutil.TypeString(dst, fc.pass.Pkg)
 	block := "the block"
-	if l := fc.line(src.expr.Pos()); l != fc.line(call.Lparen) {
+	if l := checkutil.Line(fc.pass.Fset, src.expr.Pos()); l != checkutil.Line(fc.pass.Fset, call.Lparen) {
 		block = fmt.Sprintf("the block from line %d", l)
 	}
-	fc.report(call.Lparen, on, "%s is sized with C.sizeof_%s (%d bytes each) but used as %s (%d bytes each); size it for the type it is used as",
-		block, cgoTypeSel(src.sizeof), first[1], goName, first[0])
+	fc.report(call.Lparen, on, "element-size-mismatch", "%s is sized with C.sizeof_%s (%d bytes each) but used as %s (%d bytes each); size it for the type it is used as",
+		block, checkutil.CgoTypeName(src.sizeof), first[1], goName, first[0])
 }

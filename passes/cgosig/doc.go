@@ -11,7 +11,8 @@
 // layouts the bridge computes (checked against gcc) and the Go layouts of
 // go/types, on the host target and on every target among linux/amd64,
 // linux/arm64, linux/386, windows/amd64 and darwin/arm64 that the file's
-// build constraints allow. It reports:
+// build constraints allow. Lengths narrowed on their way to C are the
+// cgonarrow check's. It reports:
 //
 // Go memory reinterpreted as a C scalar of another size, and C memory
 // viewed as a Go type of another size (conversions, unsafe.Slice, array
@@ -28,15 +29,12 @@
 //
 // A mirror that matches on the host but not on another target is
 // reported with the target named ("on linux/386: ..."): C long is 4
-// bytes there and on windows/amd64.
+// bytes there and on windows/amd64. A Go type defined from a C type
+// (type SizeT C.size_t), in the package or another, has the C type's
+// size on every target.
 //
 // A block from C.malloc(n * C.sizeof_T) used as a pointer to a type of
 // another size.
-//
-// A length narrowed when converted for C: C.int(len(b)) passed to a C
-// function or to C.GoBytes, and C.int(n) for variables whose names say
-// size or length, when the Go type is wider than the C one and no
-// comparison of the value precedes the conversion.
 //
 // An //export function declared by hand in the package's C (a .c or .h
 // file, or a preamble) with a prototype that disagrees with the Go
@@ -47,8 +45,7 @@
 // Not reported: views through bytes (char, unsigned char, void, []byte);
 // conversions between two C types or two Go types; mirrors that match,
 // including explicit padding fields (_ [4]byte) and unions mirrored as
-// byte arrays; C.size_t(len(b)); lengths that are range-checked before
-// the conversion; and types whose layout on a target cannot be known
+// byte arrays; and types whose layout on a target cannot be known
 // (system headers' own typedefs where word sizes differ, bit fields on
 // Windows).
 package cgosig

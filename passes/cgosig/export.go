@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"modernc.org/cc/v4"
 )
 
@@ -48,7 +49,7 @@ func (c *checker) exports() {
 				continue
 			}
 			where := fmt.Sprintf("%s:%d", filepath.Base(hd.pos.Filename), hd.pos.Line)
-			c.report(fd.Name.Pos(), on, "exported %s is declared by hand at %s as %s, which disagrees with the Go signature: %s; include \"_cgo_export.h\" instead, or fix the prototype",
+			c.report(fd.Name.Pos(), on, "prototype-mismatch", "exported %s is declared by hand at %s as %s, which disagrees with the Go signature: %s; include \"_cgo_export.h\" instead, or fix the prototype",
 				name, where, hd.text, diff)
 		}
 	}
@@ -213,8 +214,8 @@ type goValue struct {
 }
 
 func (c *checker) goValueOf(t types.Type, tg *target) (goValue, bool) {
-	v := goValue{name: c.goTypeString(t)}
-	if cname := cTypeName(t); cname != "" {
+	v := goValue{name: checkutil.TypeString(t, c.pass.Pkg)}
+	if cname := checkutil.CTypeName(t); cname != "" {
 		l := c.cLayout(cname, tg)
 		if l == nil {
 			return v, false
@@ -384,7 +385,7 @@ func (c *checker) valueDiff(gt types.Type, ct cc.Type, t *target) string {
 		return fmt.Sprintf("Go %s is %d bytes, C %s is %d", g.name, g.size, cv.name, cv.size)
 	}
 	if g.cls == clsPtr && cv.cls == clsPtr && g.pointee != nil && cv.pointee != nil {
-		if isByteLike(g.pointee) || isUnsafePointer(g.pointee) || cv.pointee.Kind() == cc.Void || isByteSpelling(c.cSpelling(cv.pointee)) {
+		if isByteLike(g.pointee) || checkutil.IsUnsafePointer(g.pointee) || cv.pointee.Kind() == cc.Void || isByteSpelling(c.cSpelling(cv.pointee)) {
 			return ""
 		}
 		gp, ok1 := c.goValueOf(g.pointee, t)
@@ -405,7 +406,7 @@ func (fc *funcCtx) funcPointer(call *ast.CallExpr, to types.Type) {
 	}
 	arg := call.Args[0]
 	if f := fc.goFuncValue(arg, 0); f != nil {
-		fc.report(call.Lparen, []*target{fc.host}, "%s converts Go func value %s to a C function pointer; a Go func value points to a closure, not to code C can call: mark a Go function //export and pass C.<name>",
+		fc.report(call.Lparen, []*target{fc.host}, "func-value-as-c-pointer", "%s converts Go func value %s to a C function pointer; a Go func value points to a closure, not to code C can call: mark a Go function //export and pass C.<name>",
 			fc.convString(call), types.ExprString(f))
 		return
 	}
@@ -428,7 +429,7 @@ func (fc *funcCtx) funcPointer(call *ast.CallExpr, to types.Type) {
 	if diff == "" {
 		return
 	}
-	fc.report(call.Lparen, on, "exported %s is registered as %s %s, which disagrees with the Go signature: %s; change the Go function to the callback's parameter and result types",
+	fc.report(call.Lparen, on, "callback-mismatch", "exported %s is registered as %s %s, which disagrees with the Go signature: %s; change the Go function to the callback's parameter and result types",
 		name, what, fc.protoString("(*)", ft), diff)
 }
 
@@ -517,7 +518,7 @@ func (fc *funcCtx) exportedFuncPtr(e ast.Expr) string {
 // pointer is for: the typedef converted to (C.cb_t(C.f)), or the
 // parameter of the C call the converted value is passed to.
 func (fc *funcCtx) callbackType(call *ast.CallExpr, to types.Type) (*cc.FunctionType, string) {
-	if cname := cTypeName(to); cname != "" {
+	if cname := checkutil.CTypeName(to); cname != "" {
 		if td := fc.bridge.Types[cname]; td != nil {
 			if ft := funcTypeOf(td.Type); ft != nil {
 				return ft, cname

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 	"modernc.org/cc/v4"
 )
 
@@ -63,7 +64,7 @@ func (c *checker) goShape(typ types.Type, t *target) *shape {
 		return s
 	}
 	b := &shapeBuilder{c: c, t: t}
-	s := &shape{spelling: c.goTypeString(typ)}
+	s := &shape{spelling: checkutil.TypeString(typ, c.pass.Pkg)}
 	size, align, kind, ok := b.goType(typ, 0, "", 0)
 	if !ok || b.overflow {
 		s = nil
@@ -142,7 +143,23 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 	if depth > 64 || b.overflow {
 		return 0, 0, 0, false
 	}
-	if name := cTypeName(typ); name != "" {
+	name := checkutil.CTypeName(typ)
+	var fact *DefinedFromC
+	if name == "" {
+		// A type defined from a C type is laid out as C lays it out on
+		// the target, not as its underlying Go type for the host.
+		name, fact = b.c.definedFrom(typ)
+	}
+	if sl, ok := fact.scalarOn(b.t); ok {
+		b.add(leaf{off: off, size: sl.Size, path: path})
+		align := min(sl.Align, b.t.sizes.Alignof(types.Typ[types.Int64]))
+		kind := shapeScalar
+		if b, ok := typ.Underlying().(*types.Basic); ok && b.Info()&types.IsFloat != 0 {
+			kind = shapeFloat
+		}
+		return sl.Size, max(align, 1), kind, true
+	}
+	if name != "" {
 		l := b.c.cLayout(name, b.t)
 		if l == nil {
 			return 0, 0, 0, false
@@ -243,7 +260,7 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 					b.add(lf)
 				}
 				if top {
-					b.fields = append(b.fields, field{name: f.Name(), off: cur, size: fsize, typ: b.c.goTypeString(f.Type())})
+					b.fields = append(b.fields, field{name: f.Name(), off: cur, size: fsize, typ: checkutil.TypeString(f.Type(), b.c.pass.Pkg)})
 				}
 			}
 			cur += fsize
@@ -261,7 +278,7 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 // isByteLike reports whether a Go element type is raw bytes: byte,
 // int8, and cgo's char types.
 func isByteLike(t types.Type) bool {
-	switch cTypeName(t) {
+	switch checkutil.CTypeName(t) {
 	case "char", "signed char", "unsigned char", "uint8_t", "int8_t":
 		return true
 	case "":
@@ -328,7 +345,7 @@ func (b *shapeBuilder) cArray(spelling string, size, off int64, path string) {
 		b.add(leaf{off: off, size: size, blob: true, path: path})
 		return
 	}
-	for i := int64(0); i < n; i++ {
+	for i := range n {
 		b.add(leaf{off: off + i*esize, size: esize, path: fmt.Sprintf("%s[%d]", path, i)})
 	}
 }

@@ -5,9 +5,9 @@ import (
 	"go/types"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // A target is a GOOS/GOARCH pair a file is checked for.
@@ -76,13 +76,7 @@ func targetList(ts []*target) string {
 	for i, t := range ts {
 		names[i] = t.String()
 	}
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return checkutil.Join(names)
 }
 
 type layoutKey struct {

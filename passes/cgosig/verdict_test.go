@@ -105,8 +105,8 @@ func TestVerdictAgainstGCC(t *testing.T) {
 			}
 			st := obj.Type().Underlying().(*types.Struct)
 			var fields []*types.Var
-			for i := range st.NumFields() {
-				fields = append(fields, st.Field(i))
+			for field := range st.Fields() {
+				fields = append(fields, field)
 			}
 			offs := sizes.Offsetsof(fields)
 			goOff := map[string][2]int64{}
@@ -119,7 +119,7 @@ func TestVerdictAgainstGCC(t *testing.T) {
 			if differ {
 				why = append(why, fmt.Sprintf("size Go %d, gcc %d", sizes.Sizeof(st), w.size))
 			}
-			for _, pair := range strings.Fields(c.pairs) {
+			for pair := range strings.FieldsSeq(c.pairs) {
 				gf, cf, _ := strings.Cut(pair, "=")
 				if goOff[gf] != w.fields[cf] {
 					differ = true
@@ -177,7 +177,7 @@ func cLayouts(t *testing.T, cc []string, dir string) (map[string]*cLayout, bool)
 		}
 		seen[c.cType] = true
 		emit(c.cType, "", "size", "sizeof("+c.cType+")")
-		for _, pair := range strings.Fields(c.pairs) {
+		for pair := range strings.FieldsSeq(c.pairs) {
 			_, f, _ := strings.Cut(pair, "=")
 			emit(c.cType, f, "off", fmt.Sprintf("offsetof(%s, %s)", c.cType, f))
 			emit(c.cType, f, "size", fmt.Sprintf("sizeof(((%s *)0)->%s)", c.cType, f))

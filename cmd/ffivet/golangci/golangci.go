@@ -30,6 +30,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 	"github.com/ffivet/ffivet/passes"
 )
 
@@ -73,9 +74,12 @@ type plugin struct {
 }
 
 // BuildAnalyzers returns ffivet's analyzers, already wrapped to honour
-// //ffivet:ignore directives.
+// //ffivet:ignore directives, and one that prints the model's warnings
+// about each package (a missing header, C that cannot be parsed) on
+// standard error: golangci-lint keeps no analyzer's result for the
+// plugin to forward them.
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return p.analyzers, nil
+	return append(p.analyzers[:len(p.analyzers):len(p.analyzers)], report.StderrWarnings), nil
 }
 
 // GetLoadMode asks for type information: every check works on SSA.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 	"github.com/ffivet/ffivet/internal/suppress"
 	"github.com/ffivet/ffivet/passes"
 )
@@ -48,11 +49,12 @@ func TestAllChecks(t *testing.T) {
 		if err != nil {
 			t.Fatalf("settings %v: %v", settings, err)
 		}
-		if !reflect.DeepEqual(got, passes.All()) {
-			t.Errorf("settings %v: analyzers %s, want passes.All(): %s", settings, names(got), names(passes.All()))
+		want := append(passes.All(), report.StderrWarnings)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("settings %v: analyzers %s, want passes.All() and the warnings: %s", settings, names(got), names(want))
 		}
-		// The analyzers honour //ffivet:ignore.
-		for _, a := range got {
+		// The checks honour //ffivet:ignore.
+		for _, a := range got[:len(got)-1] {
 			if !slices.Contains(a.Requires, suppress.Analyzer) {
 				t.Errorf("%s is not wrapped by package suppress", a.Name)
 			}

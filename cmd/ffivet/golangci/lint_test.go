@@ -39,7 +39,7 @@ issues:
 // other modules must not use.
 func goEnv(extra ...string) []string {
 	var flags []string
-	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+	for f := range strings.FieldsSeq(os.Getenv("GOFLAGS")) {
 		if !strings.HasPrefix(f, "-modfile") && !strings.HasPrefix(f, "--modfile") {
 			flags = append(flags, f)
 		}
@@ -298,14 +298,14 @@ func TestGolangciLint(t *testing.T) {
 	// //ffivet:ignore removes the finding with its related information;
 	// //nolint:ffivet on the finding's line leaves the related
 	// information on other lines, as docs/golangci-lint.md says.
-	var relatedText string
+	var relatedText strings.Builder
 	for _, r := range related {
-		relatedText += r.Text + "\n"
+		relatedText.WriteString(r.Text + "\n")
 	}
-	if strings.Contains(relatedText, "allocated here by C.fopen") {
-		t.Errorf("//ffivet:ignore left the related information of the finding it silenced:\n%s", relatedText)
+	if strings.Contains(relatedText.String(), "allocated here by C.fopen") {
+		t.Errorf("//ffivet:ignore left the related information of the finding it silenced:\n%s", relatedText.String())
 	}
-	if !strings.Contains(relatedText, "first freed here") {
-		t.Errorf("//nolint:ffivet now silences related information on other lines too; update docs/golangci-lint.md:\n%s", relatedText)
+	if !strings.Contains(relatedText.String(), "first freed here") {
+		t.Errorf("//nolint:ffivet now silences related information on other lines too; update docs/golangci-lint.md:\n%s", relatedText.String())
 	}
 }

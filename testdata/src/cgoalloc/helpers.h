@@ -54,4 +54,7 @@ void set_label(char *label);
 /* Frees every message handed to mq_submit. */
 void mq_drain(void);
 
+/* Defined elsewhere: whose memory its result is cannot be told. */
+char *session_token(int id);
+
 #endif

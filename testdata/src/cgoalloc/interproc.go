@@ -135,3 +135,22 @@ func touchChecked(path string) error {
 	}
 	return nil
 }
+
+// The method of another package frees the field, as its summary says.
+func bufferedTag(tag string) int {
+	var b cgoallochelper.Buf
+	b.P = cgoallochelper.Dup(tag) // want `memory from cgoallochelper\.Dup at line 142 leaks on the path that returns at line 144\b`
+	if tag == "" {
+		return 0
+	}
+	defer b.Free()
+	return cgoallochelper.Len(b.P)
+}
+
+// Near miss: released by the other package's method.
+func bufferedTagFreed(tag string) int {
+	var b cgoallochelper.Buf
+	b.P = cgoallochelper.Dup(tag)
+	defer b.Free()
+	return cgoallochelper.Len(b.P)
+}

@@ -174,3 +174,10 @@ func greeting(name string) string {
 func fillScratch(buf []byte) int {
 	return int(C.read_into(unsafe.Pointer(&buf[0]), C.size_t(len(buf))))
 }
+
+// Near miss: nothing says whose memory session_token returns (it has no
+// body here, no attributes, no annotation).
+func dropToken(id int) {
+	tok := C.session_token(C.int(id))
+	C.free(unsafe.Pointer(tok))
+}

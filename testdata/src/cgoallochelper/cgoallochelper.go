@@ -27,3 +27,14 @@ func Free(p unsafe.Pointer) {
 func Len(p unsafe.Pointer) int {
 	return int(C.strlen((*C.char)(p)))
 }
+
+// A Buf holds memory from Dup. Release it with Free.
+type Buf struct {
+	P unsafe.Pointer
+}
+
+// Free releases the memory the Buf holds.
+func (b *Buf) Free() {
+	C.free(b.P)
+	b.P = nil
+}

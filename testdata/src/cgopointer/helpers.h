@@ -42,6 +42,12 @@ extern void *g_ctx;
 // get_addr returns the address of a C buffer as an integer.
 uintptr_t get_addr(void);
 
+// obj_new returns an object C allocates; obj_free releases it.
+void *obj_new(void);
+void obj_free(void *o);
+// obj_use reads the object during the call.
+void obj_use(void *o);
+
 // ffivet:keeps arg=1
 void watch(void *p);
 

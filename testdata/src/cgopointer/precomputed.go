@@ -67,11 +67,11 @@ func (f *frame) readBody() {
 	C.fill(unsafe.Pointer(p), C.size_t(len(f.body)))
 }
 
-// A slice's element: the allocation is the array itself.
-func fillSlice(buf []byte) {
-	if len(buf) == 0 {
-		return
-	}
+// An element of a slice the function makes: the allocation is the array
+// itself.
+func fillSlice(n int) []byte {
+	buf := make([]byte, n+1)
 	p := &buf[0]
 	C.fill(unsafe.Pointer(p), C.size_t(len(buf)))
+	return buf
 }

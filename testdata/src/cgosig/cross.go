@@ -28,10 +28,6 @@ func sumGoInts(xs []int) int64 {
 	return int64(C.sum_longs((*C.long)(unsafe.Pointer(&xs[0])), C.size_t(len(xs)))) // want `^on windows/amd64: \(\*C\.long\)\(\.\.\.\) reinterprets Go memory of xs as C long: Go int is 8 bytes, C long is 4`
 }
 
-func putLong(b []byte) int {
-	return int(C.put_long(unsafe.Pointer(&b[0]), C.long(len(b)))) // want `^on windows/amd64: C\.long\(len\(b\)\) can truncate a length passed to C\.put_long: Go int is 8 bytes, C long is 4; check len\(b\) <= math\.MaxInt32 before converting`
-}
-
 // Named64 holds size_t in a uint64, which is right only where size_t is
 // 64 bits.
 type Named64 struct {

@@ -16,6 +16,12 @@ static void register_item(void *p) { registered = p; }
 static void count_items(int *n) { *n = 3; }
 
 static int use_handle(uintptr_t h) { return h != 0; }
+
+static unsigned checksum(const unsigned char *p, int n) {
+	unsigned sum = 0;
+	for (int i = 0; i < n; i++) sum += p[i];
+	return sum;
+}
 */
 import "C"
 
@@ -53,6 +59,11 @@ func Count() int {
 	var n int
 	C.count_items((*C.int)(unsafe.Pointer(&n)))
 	return n
+}
+
+// Checksum hands C the length of b as an int: from 2 GiB on it wraps.
+func Checksum(b []byte) uint {
+	return uint(C.checksum((*C.uchar)(unsafe.Pointer(&b[0])), C.int(len(b))))
 }
 
 // Lookup passes v to C as a handle for the call, and forgets to delete

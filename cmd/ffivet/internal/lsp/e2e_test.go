@@ -60,7 +60,7 @@ func moduleEnv() []string {
 	for _, kv := range os.Environ() {
 		if flags, ok := strings.CutPrefix(kv, "GOFLAGS="); ok {
 			var kept []string
-			for _, f := range strings.Fields(flags) {
+			for f := range strings.FieldsSeq(flags) {
 				if !strings.HasPrefix(f, "-modfile") && !strings.HasPrefix(f, "--modfile") {
 					kept = append(kept, f)
 				}

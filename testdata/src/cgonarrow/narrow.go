@@ -1,6 +1,6 @@
 // Lengths narrowed on their way to C: a buffer of 2 GiB or more passes a
 // wrapped length.
-package cgosig
+package cgonarrow
 
 /*
 #include <stdlib.h>
@@ -109,4 +109,9 @@ func setWorkers(n int) int {
 // (rd_kafka_mock_cluster_new(rk, C.int(brokerCount))).
 func startBrokers(brokerCount int) int {
 	return int(C.set_option(8, C.int(brokerCount)))
+}
+
+// C long is 4 bytes on windows/amd64.
+func putLong(b []byte) int {
+	return int(C.put_long(unsafe.Pointer(&b[0]), C.long(len(b)))) // want `^on windows/amd64: C\.long\(len\(b\)\) can truncate a length passed to C\.put_long: Go int is 8 bytes, C long is 4; check len\(b\) <= math\.MaxInt32 before converting`
 }

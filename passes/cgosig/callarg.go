@@ -1,0 +1,100 @@
+package cgosig
+
+import (
+	"go/ast"
+
+	"github.com/ffivet/ffivet/bridge"
+)
+
+// cCallArg finds the C call (or cgo builtin call) that receives the
+// value of e, and the argument's index: e itself is the argument, or
+// initializes a local variable (cgo's _cgoN temporaries included) that
+// is.
+func (fc *funcCtx) cCallArg(e ast.Expr) (*ast.CallExpr, int) {
+	for range 4 {
+		switch p := fc.parents[e].(type) {
+		case *ast.ParenExpr:
+			e = p
+			continue
+		case *ast.CallExpr:
+			for i, a := range p.Args {
+				if a == e {
+					if k, _ := fc.cgoRef(p.Fun); k == bridge.CFunc || k == bridge.CFuncErrno || k == bridge.CBuiltin {
+						return p, i
+					}
+				}
+			}
+			return nil, -1
+		case *ast.AssignStmt:
+			if len(p.Lhs) != len(p.Rhs) {
+				return nil, -1
+			}
+			for i, r := range p.Rhs {
+				if r == e {
+					if id, ok := ast.Unparen(p.Lhs[i]).(*ast.Ident); ok {
+						return fc.varArg(id, 0)
+					}
+				}
+			}
+			return nil, -1
+		case *ast.ValueSpec:
+			for i, v := range p.Values {
+				if v == e && i < len(p.Names) && len(p.Names) == len(p.Values) {
+					return fc.varArg(p.Names[i], 0)
+				}
+			}
+			return nil, -1
+		}
+		return nil, -1
+	}
+	return nil, -1
+}
+
+// varArg finds the C call that takes the variable id defines, directly
+// or through another variable defined from it.
+func (fc *funcCtx) varArg(id *ast.Ident, depth int) (*ast.CallExpr, int) {
+	v := fc.varOf(id)
+	if v == nil || fc.defs[v] == nil || depth > 3 {
+		return nil, -1
+	}
+	var call *ast.CallExpr
+	idx := -1
+	uses := func(e ast.Expr) bool {
+		x, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && fc.pass.TypesInfo.Uses[x] == v
+	}
+	ast.Inspect(fc.decl.Body, func(n ast.Node) bool {
+		if call != nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if k, _ := fc.cgoRef(n.Fun); k == bridge.CFunc || k == bridge.CFuncErrno || k == bridge.CBuiltin {
+				for i, a := range n.Args {
+					if uses(a) {
+						call, idx = n, i
+						return false
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i, r := range n.Rhs {
+					if lid, ok := ast.Unparen(n.Lhs[i]).(*ast.Ident); ok && uses(r) {
+						call, idx = fc.varArg(lid, depth+1)
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == len(n.Values) {
+				for i, r := range n.Values {
+					if uses(r) {
+						call, idx = fc.varArg(n.Names[i], depth+1)
+					}
+				}
+			}
+		}
+		return call == nil
+	})
+	return call, idx
+}
