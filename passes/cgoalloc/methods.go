@@ -68,21 +68,28 @@ func (c *checker) protocol(f *model.Function, group []*fieldCall) {
 			continue
 		}
 		for _, fe := range first.sum.Fields {
-			if fe.Param != first.param || fe.Effect != bridge.Frees || fe.Stores {
+			if fe.Param != first.param || fe.Effect&^bridge.Returned != bridge.Frees && fe.Effect&^bridge.Returned != bridge.MayFree || fe.Stores {
 				continue
 			}
+			// A call that frees the field on some paths only (on an
+			// error path, say) counts only when the second call runs
+			// after it on every path out of it.
+			always := fe.Effect&bridge.Frees != 0
 			if assignsField(first.ref, fe.Field, first.instr) {
 				continue
 			}
 			for _, second := range group {
-				if second == first || !follows(first.instr, second.instr) || setByOthers(group, fe.Field, first, second) {
+				if second == first || setByOthers(group, fe.Field, first, second) {
+					continue
+				}
+				if always && !follows(first.instr, second.instr) || !always && !alwaysFollows(first.instr, second.instr) {
 					continue
 				}
 				fe2, ok := second.sum.Field(second.param, fe.Field)
 				if !ok || fe2.Effect != bridge.Frees {
 					continue
 				}
-				c.reportMethodFree(f, first, second, fe)
+				c.reportMethodFree(f, first, second, fe, always)
 				return
 			}
 		}
@@ -150,6 +157,16 @@ func follows(first, second ssa.CallInstruction) bool {
 		return indexIn(b1, first) < indexIn(b1, second)
 	}
 	return b1.Dominates(b2)
+}
+
+// alwaysFollows reports whether second runs after first on every path
+// out of first: later in its block, or deferred before it on every path
+// to it.
+func alwaysFollows(first, second ssa.CallInstruction) bool {
+	if _, isDefer := second.(*ssa.Defer); isDefer {
+		return runsBefore(second, first)
+	}
+	return first.Block() == second.Block() && indexIn(first.Block(), first) < indexIn(first.Block(), second)
 }
 
 // runsBefore reports whether a runs before b on every path to b.
@@ -278,7 +295,7 @@ func (c *checker) refFollowed(fn *ssa.Function, ref structRef, group []*fieldCal
 	return true
 }
 
-func (c *checker) reportMethodFree(f *model.Function, first, second *fieldCall, fe model.FieldEffect) {
+func (c *checker) reportMethodFree(f *model.Function, first, second *fieldCall, fe model.FieldEffect, always bool) {
 	fset := c.pass.Fset
 	st := structOfParam(first.callee, first.param)
 	if st == nil || fe.Field >= st.NumFields() {
@@ -292,8 +309,8 @@ func (c *checker) reportMethodFree(f *model.Function, first, second *fieldCall, 
 	d := analysis.Diagnostic{
 		Pos:      second.instr.Pos(),
 		Category: "double-free",
-		Message: fmt.Sprintf("field %s is freed twice: %s at line %d frees it and leaves it set, then this code %s frees it again; set the field to nil after the free in %s",
-			field, calleeName(first.callee), checkutil.Line(fset, first.instr.Pos()), again, calleeName(first.callee)),
+		Message: fmt.Sprintf("field %s is freed twice: %s at line %d frees it%s and leaves it set, then this code %s frees it again; set the field to nil after the free in %s",
+			field, calleeName(first.callee), checkutil.Line(fset, first.instr.Pos()), onSomePaths(always), again, calleeName(first.callee)),
 		Related: []analysis.RelatedInformation{{Pos: first.instr.Pos(), Message: "first freed by this call"}},
 	}
 	if fix := c.nilFieldFix(first.callee, first.param, fe.Field, field); fix != nil {
@@ -372,6 +389,13 @@ func (c *checker) nilFieldFix(fn *ssa.Function, param, k int, field string) *ana
 		Message:   fmt.Sprintf("set %s.%s to nil after freeing it", p.Name(), field),
 		TextEdits: []analysis.TextEdit{*edit},
 	}
+}
+
+func onSomePaths(always bool) string {
+	if always {
+		return ""
+	}
+	return " on some of its paths"
 }
 
 func structOfParam(fn *ssa.Function, i int) *types.Struct {

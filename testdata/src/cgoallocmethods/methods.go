@@ -11,7 +11,12 @@ static int link_use(char *p) { return p != 0; }
 */
 import "C"
 
-import "unsafe"
+import (
+	"errors"
+	"unsafe"
+)
+
+var errRejected = errors.New("rejected")
 
 // A Link owns a C buffer.
 type Link struct {
@@ -51,20 +56,22 @@ type Module struct {
 // then closing the module that destroys it again frees it twice.
 func detach(l *Link) {
 	l.Destroy()
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 53 frees it and leaves it set, then this code calls \(\*Link\)\.Close, which frees it again; set the field to nil after the free in \(\*Link\)\.Destroy`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 58 frees it and leaves it set, then this code calls \(\*Link\)\.Close, which frees it again; set the field to nil after the free in \(\*Link\)\.Destroy`
 }
 
 // Modelled on libgit2/git2go issue #64: calling Free twice.
 func destroyTwice(l *Link) int {
 	n := l.Len()
 	l.Destroy()
-	l.Destroy() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 60 frees it and leaves it set`
+	l.Destroy() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 65 frees it and leaves it set`
 	return n
 }
 
-// A deferred Close runs after the explicit Destroy.
+// A deferred Close runs after the explicit Destroy (the shape of
+// bicomsystems/go-libzfs issue #30: a dataset destroyed, then closed by a
+// deferred Close).
 func deferredClose(l *Link) int {
-	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 69 frees it and leaves it set, then this code defers \(\*Link\)\.Close, which runs when the function returns and frees it again`
+	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 76 frees it and leaves it set, then this code defers \(\*Link\)\.Close, which runs when the function returns and frees it again`
 	n := l.Len()
 	l.Destroy()
 	return n
@@ -74,7 +81,7 @@ func deferredClose(l *Link) int {
 // teardown destroys what its Close destroys again.
 func (m *Module) Shutdown() {
 	m.link.Destroy()
-	m.link.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 76 frees it`
+	m.link.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 83 frees it`
 }
 
 // Modelled on apple/foundationdb pull request #11383: Close after a
@@ -83,7 +90,7 @@ func attachAndDrop() {
 	var l Link
 	l.ptr = C.link_attach()
 	l.Destroy()
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 85 frees it`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 92 frees it`
 }
 
 // Likewise, on a path through a branch that does not touch the link.
@@ -92,7 +99,7 @@ func detachVerbose(l *Link, verbose bool) {
 	if verbose {
 		println("detached")
 	}
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 91 frees it`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 98 frees it`
 }
 
 // Near miss: Release clears the field.
@@ -141,4 +148,35 @@ func handedOn(l *Link, reset func(*Link)) {
 func two(a, b *Link) {
 	a.Destroy()
 	b.Close()
+}
+
+// Open frees the buffer when C rejects it, and leaves ptr set.
+func (l *Link) Open() error {
+	if C.link_use(l.ptr) == 0 {
+		C.free(unsafe.Pointer(l.ptr))
+		return errRejected
+	}
+	return nil
+}
+
+// A deferred Close frees the buffer again when Open failed.
+func openDeferred(l *Link) error {
+	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Open at line 165 frees it on some of its paths and leaves it set, then this code defers \(\*Link\)\.Close`
+	return l.Open()
+}
+
+// Likewise, with Close called unconditionally after Open.
+func openThenClose(l *Link) error {
+	err := l.Open()
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Open at line 170 frees it on some of its paths`
+	return err
+}
+
+// Near miss: Close runs only when Open succeeded.
+func openChecked(l *Link) error {
+	if err := l.Open(); err != nil {
+		return err
+	}
+	defer l.Close()
+	return nil
 }
