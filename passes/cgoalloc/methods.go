@@ -398,11 +398,25 @@ func onSomePaths(always bool) string {
 	return " on some of its paths"
 }
 
+// structOfParam returns the struct fn's parameter i (the receiver
+// first) points to. It reads the signature: a function of another
+// package has no SSA parameters.
 func structOfParam(fn *ssa.Function, i int) *types.Struct {
-	if i >= len(fn.Params) {
-		return nil
+	sig := fn.Signature
+	var t types.Type
+	if recv := sig.Recv(); recv != nil {
+		if i == 0 {
+			t = recv.Type()
+		}
+		i--
 	}
-	p, ok := fn.Params[i].Type().Underlying().(*types.Pointer)
+	if t == nil {
+		if i < 0 || i >= sig.Params().Len() {
+			return nil
+		}
+		t = sig.Params().At(i).Type()
+	}
+	p, ok := t.Underlying().(*types.Pointer)
 	if !ok {
 		return nil
 	}

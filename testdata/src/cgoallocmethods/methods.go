@@ -12,6 +12,7 @@ static int link_use(char *p) { return p != 0; }
 import "C"
 
 import (
+	"cgoallochelper"
 	"errors"
 	"unsafe"
 )
@@ -56,14 +57,14 @@ type Module struct {
 // then closing the module that destroys it again frees it twice.
 func detach(l *Link) {
 	l.Destroy()
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 58 frees it and leaves it set, then this code calls \(\*Link\)\.Close, which frees it again; set the field to nil after the free in \(\*Link\)\.Destroy`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 59 frees it and leaves it set, then this code calls \(\*Link\)\.Close, which frees it again; set the field to nil after the free in \(\*Link\)\.Destroy`
 }
 
 // Modelled on libgit2/git2go issue #64: calling Free twice.
 func destroyTwice(l *Link) int {
 	n := l.Len()
 	l.Destroy()
-	l.Destroy() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 65 frees it and leaves it set`
+	l.Destroy() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 66 frees it and leaves it set`
 	return n
 }
 
@@ -71,7 +72,7 @@ func destroyTwice(l *Link) int {
 // bicomsystems/go-libzfs issue #30: a dataset destroyed, then closed by a
 // deferred Close).
 func deferredClose(l *Link) int {
-	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 76 frees it and leaves it set, then this code defers \(\*Link\)\.Close, which runs when the function returns and frees it again`
+	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 77 frees it and leaves it set, then this code defers \(\*Link\)\.Close, which runs when the function returns and frees it again`
 	n := l.Len()
 	l.Destroy()
 	return n
@@ -81,7 +82,7 @@ func deferredClose(l *Link) int {
 // teardown destroys what its Close destroys again.
 func (m *Module) Shutdown() {
 	m.link.Destroy()
-	m.link.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 83 frees it`
+	m.link.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 84 frees it`
 }
 
 // Modelled on apple/foundationdb pull request #11383: Close after a
@@ -90,7 +91,7 @@ func attachAndDrop() {
 	var l Link
 	l.ptr = C.link_attach()
 	l.Destroy()
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 92 frees it`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 93 frees it`
 }
 
 // Likewise, on a path through a branch that does not touch the link.
@@ -99,7 +100,7 @@ func detachVerbose(l *Link, verbose bool) {
 	if verbose {
 		println("detached")
 	}
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 98 frees it`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Destroy at line 99 frees it`
 }
 
 // Near miss: Release clears the field.
@@ -161,14 +162,14 @@ func (l *Link) Open() error {
 
 // A deferred Close frees the buffer again when Open failed.
 func openDeferred(l *Link) error {
-	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Open at line 165 frees it on some of its paths and leaves it set, then this code defers \(\*Link\)\.Close`
+	defer l.Close() // want `field ptr is freed twice: \(\*Link\)\.Open at line 166 frees it on some of its paths and leaves it set, then this code defers \(\*Link\)\.Close`
 	return l.Open()
 }
 
 // Likewise, with Close called unconditionally after Open.
 func openThenClose(l *Link) error {
 	err := l.Open()
-	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Open at line 170 frees it on some of its paths`
+	l.Close() // want `field ptr is freed twice: \(\*Link\)\.Open at line 171 frees it on some of its paths`
 	return err
 }
 
@@ -179,4 +180,16 @@ func openChecked(l *Link) error {
 	}
 	defer l.Close()
 	return nil
+}
+
+// The methods of a type of another package, known from their facts.
+func dropHandle(h *cgoallochelper.Handle) {
+	h.Destroy()
+	h.Close() // want `field p is freed twice: \(\*Handle\)\.Destroy at line 187 frees it and leaves it set, then this code calls \(\*Handle\)\.Close, which frees it again`
+}
+
+// Near miss: Close clears the field before Destroy could see it.
+func closeHandle(h *cgoallochelper.Handle) {
+	h.Close()
+	h.Destroy()
 }
