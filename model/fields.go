@@ -60,18 +60,18 @@ func fieldCellOf(addr ssa.Value) (fieldCell, bool) {
 	if !ok {
 		return fieldCell{}, false
 	}
-	x := StructBase(fa.X)
+	x := structBase(fa.X)
 	if !fieldBase(x) {
 		return fieldCell{}, false
 	}
 	return fieldCell{x, fa.Field}, true
 }
 
-// StructBase returns the parameter v reads when v loads the variable
+// structBase returns the parameter v reads when v loads the variable
 // SSA keeps a parameter in because a closure captures it (cgo's wrapper
 // closures capture the receiver of a method that passes its fields to
 // C), and v otherwise.
-func StructBase(v ssa.Value) ssa.Value {
+func structBase(v ssa.Value) ssa.Value {
 	if ld, ok := v.(*ssa.UnOp); ok && ld.Op == token.MUL {
 		if p := spilledParam(ld.X); p != nil {
 			return p

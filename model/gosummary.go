@@ -443,7 +443,7 @@ func storesField(fn *ssa.Function, p ssa.Value, k int) bool {
 			if !ok {
 				continue
 			}
-			if fa, ok := st.Addr.(*ssa.FieldAddr); ok && StructBase(fa.X) == p && fa.Field == k {
+			if fa, ok := st.Addr.(*ssa.FieldAddr); ok && structBase(fa.X) == p && fa.Field == k {
 				return true
 			}
 		}
