@@ -85,6 +85,7 @@ func Load(req *Request) *Package { return Default.Load(req) }
 type packageEntry struct {
 	once sync.Once
 	pkg  *Package
+	used uint64
 }
 
 // Load is the translator's version of the package-level Load.
@@ -163,6 +164,8 @@ func (t *Translator) Load(req *Request) *Package {
 		e = &packageEntry{}
 		t.packages[key] = e
 	}
+	e.used = t.tick()
+	trim(t.packages, t.maxPackages, func(e *packageEntry) uint64 { return e.used })
 	t.mu.Unlock()
 	e.once.Do(func() {
 		t.build(p, goos, goarch, digest, read)

@@ -141,11 +141,48 @@ type Translator struct {
 	byName map[string]int
 	// expansionLimit overrides defaultExpansionLimit when positive.
 	expansionLimit int
+	// maxPackages and maxUnits bound the caches when positive (Bound);
+	// clock orders the entries' uses.
+	maxPackages, maxUnits int
+	clock                 uint64
 }
 
 type unitEntry struct {
 	once sync.Once
 	unit *Unit
+	used uint64
+}
+
+// Bound makes the translator keep at most maxPackages packages and
+// maxUnits translation units, dropping the least recently used, for a
+// long-running process such as the language server, whose caches
+// would otherwise grow with every edit. Zero means no bound.
+func (t *Translator) Bound(maxPackages, maxUnits int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.maxPackages, t.maxUnits = maxPackages, maxUnits
+	trim(t.packages, t.maxPackages, func(e *packageEntry) uint64 { return e.used })
+	trim(t.units, t.maxUnits, func(e *unitEntry) uint64 { return e.used })
+}
+
+// tick returns the next use's time. t.mu must be held.
+func (t *Translator) tick() uint64 {
+	t.clock++
+	return t.clock
+}
+
+// trim drops the least recently used entries of m beyond max; a caller
+// holding one keeps using it.
+func trim[E any](m map[string]E, max int, used func(E) uint64) {
+	for max > 0 && len(m) > max {
+		oldest, first := "", true
+		for k, e := range m {
+			if first || used(e) < used(m[oldest]) {
+				oldest, first = k, false
+			}
+		}
+		delete(m, oldest)
+	}
 }
 
 // TranslationsOf reports how many times units named name (a .go or .c
@@ -161,8 +198,9 @@ func NewTranslator() *Translator {
 	return &Translator{units: map[string]*unitEntry{}, packages: map[string]*packageEntry{}}
 }
 
-// Default is the process-wide translator. Its caches only grow; a process
-// of ffivet analyzes one build, so that is what is wanted.
+// Default is the process-wide translator. Its caches only grow unless
+// Bound is called: a run of ffivet analyzes one build, so that is what
+// is wanted there.
 var Default = NewTranslator()
 
 // Translations reports how many translation units the translator has
@@ -266,6 +304,8 @@ func (t *Translator) translate(r *unitRequest) *Unit {
 		e = &unitEntry{}
 		t.units[key] = e
 	}
+	e.used = t.tick()
+	trim(t.units, t.maxUnits, func(e *unitEntry) uint64 { return e.used })
 	t.mu.Unlock()
 	e.once.Do(func() {
 		t.mu.Lock()

@@ -1,42 +1,70 @@
 #!/usr/bin/env bash
-# Compares ffivet with go vet on the same packages, warm caches, and
-# prints a Markdown table of medians over N runs. Used to write
-# docs/performance.md; run it with `make perf` from a module that has the
-# packages (the default is this repository and its demo).
+# Compares ffivet with go vet on the same packages, in one run, and
+# prints a Markdown table of medians over N runs: wall seconds of each,
+# their ratio, and ffivet's peak memory. Used to write
+# docs/performance.md.
 #
-#   docs/performance.sh [-n runs] [-C dir] package...
+#   docs/performance.sh [-n runs] [-C dir] [-e file.go] [-a 'ffivet args'] package...
+#
+# Without -e, nothing changes between runs: go vet answers from its
+# result cache, ffivet from its own. With -e, the named .go file (of the
+# packages checked) gets a new comment line before every run of either
+# tool, as an edit would, and is restored at the end.
 set -euo pipefail
 runs=5
 dir=.
-while getopts n:C: opt; do
+edit=
+ffargs=
+while getopts n:C:e:a: opt; do
 	case $opt in
 	n) runs=$OPTARG ;;
 	C) dir=$OPTARG ;;
+	e) edit=$OPTARG ;;
+	a) ffargs=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 ffivet=${FFIVET:-$(command -v ffivet)}
 cd "$dir"
+tmp=$(mktemp -d)
+if [ -n "$edit" ]; then
+	cp "$edit" "$tmp/edited.go"
+	trap 'cp "$tmp/edited.go" "$edit"; rm -rf "$tmp"' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-seconds() { # command... -> wall seconds
-	local start end
-	start=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || true
-	end=$(date +%s.%N)
-	echo "$end - $start" | bc
+# measure command... -> "wall-seconds peak-KB", after an edit with -e.
+measure() {
+	if [ -n "$edit" ]; then
+		echo "// edited $(date +%s%N)" >>"$edit"
+	fi
+	/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>&1 || true
+	cat "$tmp/time" | tail -1
 }
 
-echo "| packages | go vet (s) | ffivet (s) | ratio |"
-echo "|---|---|---|---|"
+echo "| packages | case | go vet (s) | ffivet $ffargs (s) | ratio | ffivet peak memory (MB) |"
+echo "|---|---|---|---|---|---|"
+case_name="unchanged"
+[ -n "$edit" ] && case_name="\`$(basename "$edit")\` edited"
 for pkg in "$@"; do
-	# Warm both: the go command's build cache, and go vet's result cache.
+	# Warm the go command's build cache and both result caches.
 	go vet "$pkg" >/dev/null 2>&1 || true
-	"$ffivet" "$pkg" >/dev/null 2>&1 || true
-	vet=$(for _ in $(seq "$runs"); do seconds go vet "$pkg"; done | median)
-	ff=$(for _ in $(seq "$runs"); do seconds "$ffivet" "$pkg"; done | median)
-	ratio=$(echo "scale=1; $ff / $vet" | bc)
-	printf '| `%s` | %.2f | %.2f | %sx |\n' "$pkg" "$vet" "$ff" "$ratio"
+	# shellcheck disable=SC2086
+	"$ffivet" $ffargs "$pkg" >/dev/null 2>&1 || true
+	: >"$tmp/vet"
+	: >"$tmp/ff"
+	for _ in $(seq "$runs"); do
+		measure go vet "$pkg" >>"$tmp/vet"
+		# shellcheck disable=SC2086
+		measure "$ffivet" $ffargs "$pkg" >>"$tmp/ff"
+	done
+	vet=$(cut -d' ' -f1 "$tmp/vet" | median)
+	ff=$(cut -d' ' -f1 "$tmp/ff" | median)
+	mem=$(cut -d' ' -f2 "$tmp/ff" | median)
+	ratio=$(echo "scale=2; $ff / $vet" | bc)
+	printf '| `%s` | %s | %.2f | %.2f | %sx | %d |\n' "$pkg" "$case_name" "$vet" "$ff" "$ratio" "$((mem / 1024))"
 done

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 
+	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/lsp"
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 )
@@ -25,6 +26,13 @@ as quick fixes. See docs/editors.md for editor set-up.
 Flags:
 `
 
+// How much of the C side the language server keeps between runs: the
+// packages of a few directories, in a few versions, with their C files.
+const (
+	lspCachedPackages = 16
+	lspCachedUnits    = 512
+)
+
 // serveLSP runs "ffivet lsp" and returns the exit code: 0 if the client
 // shut the server down as the protocol asks, 1 otherwise.
 func serveLSP(args []string, analyzers []*analysis.Analyzer, stdin io.ReadCloser, stdout io.WriteCloser, stderr io.Writer) int {
@@ -33,6 +41,7 @@ func serveLSP(args []string, analyzers []*analysis.Analyzer, stdin io.ReadCloser
 	fs.SetOutput(stderr)
 	fs.BoolVar(&opts.tests, "test", true, "check test files too")
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags, as for go build")
+	fs.StringVar(&opts.cgo, "cgo", "run", cgoUsage)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), lspUsage)
 		fs.PrintDefaults()
@@ -52,6 +61,9 @@ func serveLSP(args []string, analyzers []*analysis.Analyzer, stdin io.ReadCloser
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
 		version = info.Main.Version
 	}
+	// The server lives as long as the editor: keep the C of the packages
+	// recently checked, not of every version of every file ever saved.
+	bridge.Default.Bound(lspCachedPackages, lspCachedUnits)
 	err := lsp.Serve(context.Background(), stdio{stdin, stdout}, lsp.Options{
 		Check:   lspChecker(opts, analyzers),
 		Version: version,
@@ -77,6 +89,7 @@ func lspChecker(opts options, analyzers []*analysis.Analyzer) lsp.Checker {
 			srcs:   report.NewSources(nil),
 			ctx:    ctx,
 		}
+		defer d.close()
 		roots, err := d.load([]string{"."}, needFacts(analyzers))
 		if err != nil {
 			return nil, err

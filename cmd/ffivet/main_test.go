@@ -107,6 +107,9 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Setenv("GOFLAGS", strings.Join(kept, " "))
+	// Tests that use the result cache turn it on in a directory of
+	// their own.
+	os.Setenv(CacheEnv, "off")
 	os.Exit(m.Run())
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
+	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/model"
 )
 
@@ -77,6 +78,7 @@ type options struct {
 	diff          bool
 	tests         bool
 	tags          string
+	cgo           string // types or run: see -cgo
 	list          bool
 	version       versionFlag
 }
@@ -96,6 +98,7 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	fs.BoolVar(&opts.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
 	fs.BoolVar(&opts.tests, "test", true, "check test files too")
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags, as for go build")
+	fs.StringVar(&opts.cgo, "cgo", "run", cgoUsage)
 	fs.BoolVar(&opts.list, "list", false, "list the checks and exit")
 	fs.Var(&opts.version, "V", "print the version and exit (-V=full: in the form go vet expects of a tool)")
 
@@ -152,6 +155,8 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 		usageErr = "-json and -diff cannot be used together"
 	case opts.fix && opts.context >= 0:
 		usageErr = "-c cannot be used with -fix"
+	case opts.cgo != "types" && opts.cgo != "run":
+		usageErr = fmt.Sprintf("-cgo=%s: want types or run", opts.cgo)
 	}
 	if usageErr != "" {
 		fmt.Fprintf(stderr, "ffivet: %s\n", usageErr)
@@ -175,7 +180,32 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	return d.check(patterns, selected(analyzers, enabled))
+	return d.checkCached(args, patterns, selected(analyzers, enabled))
+}
+
+// checkCached is check with the result cache: a run whose inputs are
+// unchanged prints what the run that cached them printed.
+func (d *driver) checkCached(args, patterns []string, analyzers []*analysis.Analyzer) int {
+	dir := resultCacheDir()
+	if dir == "" || d.opts.fix {
+		return d.check(patterns, analyzers)
+	}
+	key, ok := d.resultKey(args, patterns, analyzers)
+	if !ok {
+		return d.check(patterns, analyzers)
+	}
+	if r, ok := readResult(dir, key); ok {
+		d.stdout.Write(r.Stdout)
+		d.stderr.Write(r.Stderr)
+		return r.Code
+	}
+	stdout, stderr := &teeWriter{w: d.stdout}, &teeWriter{w: d.stderr}
+	d.stdout, d.stderr = stdout, stderr
+	code := d.check(patterns, analyzers)
+	if code != exitFailure {
+		writeResult(dir, key, &cachedResult{Stdout: stdout.buf.Bytes(), Stderr: stderr.buf.Bytes(), Code: code})
+	}
+	return code
 }
 
 // selected applies go vet's rule for the -NAME flags: if any is true,
@@ -191,6 +221,10 @@ func selected(analyzers []*analysis.Analyzer, enabled map[*analysis.Analyzer]*tr
 	return keep
 }
 
+// cgoUsage documents -cgo, shared by the driver and the language server.
+const cgoUsage = "how to load cgo packages: `types` runs only cgo's type pass on the .go files and compiles none of the package's C; " +
+	"run loads them as go build does, compiling the package's C first"
+
 // A driver checks packages once.
 type driver struct {
 	opts           options
@@ -201,6 +235,15 @@ type driver struct {
 
 	checks   []*analysis.Analyzer // every check, run or not, to tell a check's name from a typo
 	messages []string             // what errorf printed, for the SARIF log
+	cleanup  []func()             // run when the driver is done with the packages
+}
+
+// close releases what loading the packages left on disk.
+func (d *driver) close() {
+	for _, f := range d.cleanup {
+		f()
+	}
+	d.cleanup = nil
 }
 
 func (d *driver) errorf(format string, args ...any) {
@@ -215,6 +258,7 @@ func (d *driver) rel(filename string) string {
 }
 
 func (d *driver) check(patterns []string, analyzers []*analysis.Analyzer) int {
+	defer d.close()
 	roots, err := d.load(patterns, needFacts(analyzers))
 	if err != nil {
 		d.errorf("%v", err)
@@ -273,7 +317,17 @@ func (d *driver) load(patterns []string, allSyntax bool) ([]*packages.Package, e
 	if d.opts.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + d.opts.tags}
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	var pkgs []*packages.Package
+	var err error
+	if d.opts.cgo == "run" {
+		pkgs, err = packages.Load(cfg, patterns...)
+	} else {
+		var cleanup func()
+		pkgs, cleanup, err = rawcgo.LoadNoBuild(cfg, patterns...)
+		if cleanup != nil {
+			d.cleanup = append(d.cleanup, cleanup)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

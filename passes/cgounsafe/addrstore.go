@@ -60,7 +60,7 @@ func (c *checker) addressStores(fn *ssa.Function, mem *model.Memory, events []*m
 			c.pass.Report(analysis.Diagnostic{
 				Pos:      st.Pos(),
 				Category: "address-as-integer",
-				Message: fmt.Sprintf("the address of Go memory, %s, is stored as an integer in field %s of %s, which is passed to %s at line %d: cgo's check sees an integer, and the collector may free the memory before C reads it, since nothing uses it after the store; keep it alive with runtime.KeepAlive after the call, pin it with a runtime.Pinner, or use C memory",
+				Message: fmt.Sprintf("the address of Go memory, %s, is stored as an integer in field %s of %s, which is passed to %s at line %d: cgo's check sees an integer, and the collector may free the memory before C reads it, since nothing uses it after the store; pin it with a runtime.Pinner until C is done, use C memory, or, for heap memory, keep it alive with runtime.KeepAlive after the call",
 					siteText(c, site), field, checkutil.CgoSpelling(cstruct), call.Callee.UserName(), checkutil.Line(c.pass.Fset, call.Pos)),
 				Related: []analysis.RelatedInformation{{Pos: call.Pos, Message: "C reads the address here"}},
 			})

@@ -24,13 +24,14 @@ import (
 )
 
 // The buffer's only reference after the store is the integer: the
-// collector may free it before C writes to it. Go's io_uring and ioctl
-// bindings keep the buffer alive with runtime.KeepAlive after the call.
+// collector may free it before C writes to it (agnivade/frodo issue #2;
+// cilium/cilium PR #10168 protected every such uintptr with
+// runtime.KeepAlive; intel/goresctrl PR #207 for ioctl arguments).
 func readInto(fd C.int, n int) C.int {
 	buf := make([]byte, n)
 	var req C.struct_io_req
 	req.fd = fd
-	req.addr = C.uint64_t(uintptr(unsafe.Pointer(&buf[0]))) // want `the address of Go memory, make\(\[\]byte, \.\.\.\) \(line \d+\), is stored as an integer in field addr of C\.struct_io_req, which is passed to C\.submit at line \d+: .*keep it alive with runtime\.KeepAlive after the call`
+	req.addr = C.uint64_t(uintptr(unsafe.Pointer(&buf[0]))) // want `the address of Go memory, make\(\[\]byte, \.\.\.\) \(line \d+\), is stored as an integer in field addr of C\.struct_io_req, which is passed to C\.submit at line \d+: .*pin it with a runtime\.Pinner until C is done, use C memory, or, for heap memory, keep it alive with runtime\.KeepAlive after the call`
 	req.len = C.uint32_t(n)
 	return C.submit(&req)
 }

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ffivet/ffivet/passes"
+)
+
+// cgoModePackages are the test corpora on which -cgo=types and -cgo=run
+// report the same findings. Two differ, in ways that come from the raw
+// shape rather than from loading: cgopointer and cgohandle place some
+// findings on a call's argument list rather than its start (a different
+// column), and go/ssa cannot build a store through a C global's field
+// (cgopointerglobal), so the raw shape skips that package.
+var cgoModePackages = []string{
+	"../../testdata/src/cgoallochelper",
+	"../../testdata/src/cgoerrno",
+	"../../testdata/src/cgohandle",
+	"../../testdata/src/cgohandlenodelete",
+	"../../testdata/src/cgosig",
+	"../../testdata/src/demo",
+	"../../testdata/src/modelevents",
+	"./testdata/cgopkg",
+	"./testdata/cgofree",
+	"./testdata/clean",
+}
+
+// TestCgoModesAgree checks that loading cgo packages with only cgo's
+// type pass finds what loading them as go build does finds, line for
+// line.
+func TestCgoModesAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs cgo and gcc")
+	}
+	check := func(mode string) []string {
+		var stdout, stderr bytes.Buffer
+		code := run(append([]string{"-cgo=" + mode}, cgoModePackages...), passes.All(), &stdout, &stderr)
+		if code != exitFindings {
+			t.Fatalf("-cgo=%s: exit %d, want %d\n%s", mode, code, exitFindings, stderr.String())
+		}
+		return findings(stdout.String())
+	}
+	types, built := check("types"), check("run")
+	if len(built) == 0 {
+		t.Fatal("no findings")
+	}
+	if !slices.Equal(types, built) {
+		t.Errorf("-cgo=types found:\n%s\n-cgo=run found:\n%s", strings.Join(types, "\n"), strings.Join(built, "\n"))
+	}
+}
+
+// TestCgoTypesAllPackages checks ./... with -cgo=types: the packages
+// cgo's declarations import are loaded without becoming packages to
+// check, and only the broken package is reported as such.
+func TestCgoTypesAllPackages(t *testing.T) {
+	newModule(t)
+	_, stdout, stderr := ffivet(t, "-cgo=types", "./...")
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.Contains(line, "fftest/broken") {
+			t.Errorf("unexpected error: %s", line)
+		}
+	}
+	if !strings.Contains(stdout, "cgopkg/cgopkg.go:13:6: [exportedfunc]") {
+		t.Errorf("no finding in cgopkg:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "syscall") || strings.Contains(stdout, "runtime/cgo") {
+		t.Errorf("findings outside the module:\n%s", stdout)
+	}
+}

@@ -1,0 +1,446 @@
+package rawcgo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// listMode is what LoadNoBuild asks go/packages for: names, files and
+// the import graph, which go list answers without building anything.
+// Asking for syntax or types would make go list compile every cgo
+// package, C files included.
+const listMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule
+
+// LoadNoBuild loads the packages matching patterns, with their
+// dependencies, as go/packages does in LoadAllSyntax mode, but without
+// building any of them: every package is parsed and type-checked from
+// source here, and a package with cgo files is type-checked in the raw
+// shape, its user files with C.x resolved against the declarations of
+// cgo's type pass (go tool cgo), which reads the preambles and headers
+// but compiles none of the package's C. cfg supplies the directory,
+// environment, build flags, context and whether tests are included; its
+// Mode is ignored.
+//
+// The returned packages are what checker.Analyze needs. cleanup removes
+// cgo's output, which the packages' positions may refer to; call it when
+// the packages are no longer needed.
+func LoadNoBuild(cfg *packages.Config, patterns ...string) (roots []*packages.Package, cleanup func(), err error) {
+	listCfg := *cfg
+	listCfg.Mode = listMode
+	// cgo's declarations import syscall and runtime/cgo, which go list
+	// adds to a cgo package's imports only when it runs cgo.
+	listed, err := packages.Load(&listCfg, append(slices.Clone(patterns), cgoImports...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	env, err := goEnv(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	objRoot, err := os.MkdirTemp("", "ffivet-cgo-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup = func() { os.RemoveAll(objRoot) }
+	l := &noBuildLoader{
+		cfg:     cfg,
+		env:     env,
+		fset:    token.NewFileSet(),
+		sizes:   types.SizesFor("gc", env.GOARCH),
+		objRoot: objRoot,
+		extra:   map[string]*packages.Package{},
+		state:   map[*packages.Package]*loadState{},
+		cgoOut:  map[string]*cgoOutput{},
+	}
+	if l.sizes == nil {
+		l.sizes = types.SizesFor("gc", "amd64")
+	}
+	l.listFlags = sync.OnceValues(func() (map[string]*cgoFlags, error) { return listCgoFlags(cfg, patterns) })
+	for p := range packages.Postorder(listed) {
+		l.state[p] = &loadState{done: make(chan struct{})}
+	}
+	for _, p := range listed {
+		// With tests, the extra patterns bring their test variants too.
+		base := strings.TrimSuffix(strings.TrimSuffix(p.PkgPath, ".test"), "_test")
+		if p.ForTest != "" {
+			base = p.ForTest
+		}
+		if slices.Contains(cgoImports, base) {
+			if p.ID == base {
+				l.extra[base] = p
+			}
+			if !namedByPatterns(base, patterns) {
+				continue
+			}
+		}
+		roots = append(roots, p)
+	}
+	for _, p := range roots {
+		l.start(p)
+	}
+	for _, p := range roots {
+		l.wait(p)
+	}
+	return roots, cleanup, nil
+}
+
+// cgoImports are the packages cgo's declarations import.
+var cgoImports = []string{"syscall", "runtime/cgo"}
+
+// namedByPatterns reports whether patterns may match the package path
+// themselves, rather than only through dependencies.
+func namedByPatterns(path string, patterns []string) bool {
+	for _, pat := range patterns {
+		prefix, wildcard := strings.CutSuffix(pat, "...")
+		if pat == path || pat == "std" || pat == "all" ||
+			wildcard && !strings.HasPrefix(pat, ".") && !filepath.IsAbs(pat) && strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// goToolEnv is what go env says about the C compiler and the target.
+type goToolEnv struct {
+	CC, CGO_CFLAGS, CGO_CPPFLAGS, GOARCH string
+}
+
+func goEnv(cfg *packages.Config) (*goToolEnv, error) {
+	out, err := goCmd(cfg, "env", "-json", "CC", "CGO_CFLAGS", "CGO_CPPFLAGS", "GOARCH")
+	if err != nil {
+		return nil, err
+	}
+	env := new(goToolEnv)
+	if err := json.Unmarshal(out, env); err != nil {
+		return nil, fmt.Errorf("go env: %v", err)
+	}
+	return env, nil
+}
+
+// cgoFlags are the #cgo directives of a package as go list resolves them
+// for this build.
+type cgoFlags struct {
+	ImportPath   string
+	CgoCPPFLAGS  []string
+	CgoCFLAGS    []string
+	CgoPkgConfig []string
+}
+
+// listCgoFlags asks go list for the cgo flags of every package in the
+// graph, by import path (test variants share their package's flags).
+func listCgoFlags(cfg *packages.Config, patterns []string) (map[string]*cgoFlags, error) {
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,CgoCPPFLAGS,CgoCFLAGS,CgoPkgConfig"}
+	if cfg.Tests {
+		args = append(args, "-test")
+	}
+	args = append(args, cfg.BuildFlags...)
+	args = append(args, "--")
+	args = append(args, patterns...)
+	out, err := goCmd(cfg, args...)
+	if err != nil {
+		return nil, err
+	}
+	flags := map[string]*cgoFlags{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		f := new(cgoFlags)
+		if err := dec.Decode(f); err != nil {
+			return nil, fmt.Errorf("go list: %v", err)
+		}
+		path, _, _ := strings.Cut(f.ImportPath, " ")
+		flags[path] = f
+	}
+	return flags, nil
+}
+
+func goCmd(cfg *packages.Config, args ...string) ([]byte, error) {
+	ctx := cfg.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go %s: %v: %s", args[0], err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}
+
+type noBuildLoader struct {
+	cfg     *packages.Config
+	env     *goToolEnv
+	fset    *token.FileSet
+	sizes   types.Sizes
+	objRoot string
+	// listFlags asks go list for the cgo flags, once, when the first
+	// cgo package is found.
+	listFlags func() (map[string]*cgoFlags, error)
+	extra     map[string]*packages.Package // cgoImports, when the patterns do not name them
+	state     map[*packages.Package]*loadState
+
+	mu     sync.Mutex
+	cgoOut map[string]*cgoOutput // by package directory and files: a package and its test variant share it
+}
+
+// cgoOutput is the result of cgo's type pass on one set of cgo files.
+type cgoOutput struct {
+	once  sync.Once
+	types string // the path of _cgo_gotypes.go
+	err   error
+}
+
+// loadState says whether a package is being loaded, and when it is done.
+type loadState struct {
+	once sync.Once
+	done chan struct{} // closed when the package is type-checked
+}
+
+// start loads p, once, in the background; wait waits until it is loaded.
+func (l *noBuildLoader) start(p *packages.Package) {
+	st := l.state[p]
+	st.once.Do(func() { go l.load(p) })
+}
+
+func (l *noBuildLoader) wait(p *packages.Package) { <-l.state[p].done }
+
+// load type-checks p once its imports are.
+func (l *noBuildLoader) load(p *packages.Package) {
+	defer close(l.state[p].done)
+	for _, dep := range p.Imports {
+		l.start(dep)
+	}
+	for _, dep := range p.Imports {
+		l.wait(dep)
+	}
+	p.Fset = l.fset
+	p.TypesSizes = l.sizes
+	if p.PkgPath == "unsafe" {
+		p.Types = types.Unsafe
+		p.CompiledGoFiles = nil
+		return
+	}
+
+	var cgoFiles []string
+	for _, name := range p.GoFiles {
+		f, err := parser.ParseFile(l.fset, name, nil, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+		if f != nil {
+			p.Syntax = append(p.Syntax, f)
+		}
+		if err != nil {
+			l.addError(p, err, packages.ParseError)
+			continue
+		}
+		if slices.ContainsFunc(f.Imports, func(imp *ast.ImportSpec) bool { return imp.Path.Value == `"C"` }) {
+			cgoFiles = append(cgoFiles, name)
+		}
+	}
+	p.CompiledGoFiles = slices.Clone(p.GoFiles)
+	if len(cgoFiles) > 0 {
+		l.addCgoImports(p)
+		gotypes, err := l.runCgo(p, cgoFiles)
+		if err != nil {
+			l.addError(p, err, packages.ListError)
+		} else if f, err := parser.ParseFile(l.fset, gotypes, nil, parser.SkipObjectResolution); err != nil {
+			l.addError(p, err, packages.ParseError)
+		} else {
+			p.Syntax = append(p.Syntax, f)
+			p.CompiledGoFiles = append(p.CompiledGoFiles, gotypes)
+		}
+	}
+
+	conf := &types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if path == "unsafe" {
+				return types.Unsafe, nil
+			}
+			dep := p.Imports[path]
+			if dep == nil || dep.Types == nil {
+				return nil, fmt.Errorf("no package %s", path)
+			}
+			return dep.Types, nil
+		}),
+		Sizes: l.sizes,
+		Error: func(err error) {
+			if terr, ok := err.(types.Error); ok {
+				p.TypeErrors = append(p.TypeErrors, terr)
+			}
+			l.addError(p, err, packages.TypeError)
+		},
+	}
+	if p.Module != nil && p.Module.GoVersion != "" {
+		conf.GoVersion = "go" + p.Module.GoVersion
+	}
+	if len(cgoFiles) > 0 && !setUsesCgo(conf) {
+		l.addError(p, errors.New("this Go version's type checker has no cgo mode"), packages.TypeError)
+	}
+	p.TypesInfo = &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		FileVersions: map[*ast.File]string{},
+	}
+	p.Types = types.NewPackage(p.PkgPath, p.Name)
+	_ = types.NewChecker(conf, l.fset, p.Types, p.TypesInfo).Files(p.Syntax) // errors went to conf.Error
+	p.IllTyped = len(p.Errors) > 0
+	for _, dep := range p.Imports {
+		if dep.IllTyped {
+			p.IllTyped = true
+		}
+	}
+}
+
+// addCgoImports makes the packages cgo's declarations import imports of
+// p, and waits until they are loaded.
+func (l *noBuildLoader) addCgoImports(p *packages.Package) {
+	if p.PkgPath == "runtime/cgo" || strings.HasPrefix(p.PkgPath, "runtime/") {
+		return // cgo is run without these imports there
+	}
+	for _, path := range cgoImports {
+		if p.Imports[path] != nil {
+			continue
+		}
+		dep := l.extra[path]
+		if dep == nil {
+			continue // the type checker reports the missing import
+		}
+		if p.Imports == nil {
+			p.Imports = map[string]*packages.Package{}
+		}
+		p.Imports[path] = dep
+		l.start(dep)
+		l.wait(dep)
+	}
+}
+
+// addError records err as one of p's errors.
+func (l *noBuildLoader) addError(p *packages.Package, err error, kind packages.ErrorKind) {
+	e := packages.Error{Msg: err.Error(), Kind: kind}
+	switch err := err.(type) {
+	case types.Error:
+		e.Pos, e.Msg = err.Fset.Position(err.Pos).String(), err.Msg
+	case interface{ Unwrap() []error }: // a scanner.ErrorList
+		for _, e := range err.Unwrap() {
+			l.addError(p, e, kind)
+		}
+		return
+	}
+	p.Errors = append(p.Errors, e)
+}
+
+// runCgo runs cgo's type pass on the cgo files of p, as the go command
+// would before compiling them, and returns the path of the declarations
+// it writes. The package's C files are not compiled and nothing is
+// linked, so this costs what cgo's reading of the preambles and headers
+// costs, not the package's build.
+func (l *noBuildLoader) runCgo(p *packages.Package, cgoFiles []string) (string, error) {
+	dir := filepath.Dir(cgoFiles[0])
+	key := dir + "\x00" + strings.Join(cgoFiles, "\x00")
+	l.mu.Lock()
+	out := l.cgoOut[key]
+	if out == nil {
+		out = &cgoOutput{}
+		l.cgoOut[key] = out
+	}
+	n := len(l.cgoOut)
+	l.mu.Unlock()
+	out.once.Do(func() {
+		objdir := filepath.Join(l.objRoot, fmt.Sprint(n)) + string(filepath.Separator)
+		if out.err = os.Mkdir(objdir, 0o777); out.err != nil {
+			return
+		}
+		out.types = filepath.Join(objdir, "_cgo_gotypes.go")
+		out.err = l.cgo(p, dir, objdir, cgoFiles)
+	})
+	return out.types, out.err
+}
+
+func (l *noBuildLoader) cgo(p *packages.Package, dir, objdir string, cgoFiles []string) error {
+	all, err := l.listFlags()
+	if err != nil {
+		return err
+	}
+	flags := all[p.PkgPath]
+	if flags == nil {
+		flags = &cgoFlags{}
+	}
+	cflags := append(strings.Fields(l.env.CGO_CPPFLAGS), flags.CgoCPPFLAGS...)
+	if len(flags.CgoPkgConfig) > 0 {
+		pc, err := pkgConfigCflags(l.cfg, flags.CgoPkgConfig)
+		if err != nil {
+			return err
+		}
+		cflags = append(cflags, pc...)
+	}
+	cflags = append(cflags, strings.Fields(l.env.CGO_CFLAGS)...)
+	cflags = append(cflags, flags.CgoCFLAGS...)
+
+	// The go command's own arguments for the standard library's
+	// packages that the runtime's cgo support is made of.
+	args := []string{"tool", "cgo", "-objdir", objdir, "-importpath", p.PkgPath}
+	switch p.PkgPath {
+	case "runtime/cgo":
+		args = append(args, "-import_runtime_cgo=false", "-import_syscall=false")
+	case "runtime/race", "runtime/msan", "runtime/asan":
+		args = append(args, "-import_syscall=false")
+	}
+	args = append(args, "--", "-I", objdir)
+	args = append(args, cflags...)
+	for _, f := range cgoFiles {
+		args = append(args, filepath.Base(f))
+	}
+	ctx := l.cfg.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = l.cfg.Env
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, "CC="+l.env.CC)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("cgo: %v\n%s", err, bytes.TrimSpace(out))
+	}
+	return nil
+}
+
+// pkgConfigCflags runs pkg-config for the #cgo pkg-config directives, as
+// the go command does.
+func pkgConfigCflags(cfg *packages.Config, names []string) ([]string, error) {
+	pc := os.Getenv("PKG_CONFIG")
+	if pc == "" {
+		pc = "pkg-config"
+	}
+	cmd := exec.Command(pc, append([]string{"--cflags", "--"}, names...)...)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s --cflags %s: %v", pc, strings.Join(names, " "), err)
+	}
+	return strings.Fields(string(out)), nil
+}
