@@ -143,8 +143,8 @@ func visitNodes(root any, fn func(any)) {
 }
 
 var (
-	nodeType  = reflect.TypeOf((*cc.Node)(nil)).Elem()
-	tokenType = reflect.TypeOf(cc.Token{})
+	nodeType  = reflect.TypeFor[cc.Node]()
+	tokenType = reflect.TypeFor[cc.Token]()
 )
 
 // visitChildren calls fn on each AST node held in a field of n; when fn

@@ -364,7 +364,7 @@ func goEnv(name string) string {
 // string when the go command had to quote it.
 func goEnvFileValue(text, name string) string {
 	value := ""
-	for _, line := range strings.Split(text, "\n") {
+	for line := range strings.SplitSeq(text, "\n") {
 		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
 		if !ok || strings.TrimSpace(k) != name {
 			continue

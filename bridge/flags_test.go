@@ -2,11 +2,12 @@ package bridge
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ffivet/ffivet/internal/testtool"
 )
 
 // preambleWith returns the preamble of a file whose comment holds lines.
@@ -181,9 +182,7 @@ func writePC(t *testing.T, name, cflags string) {
 
 func needPkgConfig(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("pkg-config"); err != nil {
-		t.Skip("pkg-config is not installed")
-	}
+	testtool.Need(t, "pkg-config", "apt-get install pkg-config")
 }
 
 func TestFlagsPkgConfig(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ffivet/ffivet/internal/testtool"
 	"modernc.org/cc/v4"
 )
 
@@ -124,10 +125,7 @@ var layoutAliases = []struct{ query, c string }{
 }
 
 func TestLayoutAgainstGCC(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("gcc not installed")
-	}
+	gcc := testtool.Need(t, "gcc", "apt-get install gcc")
 	defs, err := os.ReadFile(filepath.Join("testdata", "layout", "types.h"))
 	if err != nil {
 		t.Fatal(err)

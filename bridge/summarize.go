@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 
 	"modernc.org/cc/v4"
@@ -105,15 +106,11 @@ func (s *summarizer) ownFile(name string) bool {
 	if name == "" {
 		return false
 	}
-	for _, f := range s.p.GoFiles {
-		if f == name {
-			return true
-		}
+	if slices.Contains(s.p.GoFiles, name) {
+		return true
 	}
-	for _, f := range s.p.CFiles {
-		if f == name {
-			return true
-		}
+	if slices.Contains(s.p.CFiles, name) {
+		return true
 	}
 	return s.p.Dir != "" && filepath.Dir(absPath(name)) == absPath(s.p.Dir)
 }

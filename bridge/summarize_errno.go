@@ -1,6 +1,8 @@
 package bridge
 
 import (
+	"slices"
+
 	"modernc.org/cc/v4"
 )
 
@@ -62,10 +64,8 @@ type errnoEvent struct {
 // left, and what may overwrite it first.
 func errnoClobbers(events []errnoEvent) (clobbers []string, entry entryErrno) {
 	add := func(list *[]string, name string) {
-		for _, x := range *list {
-			if x == name {
-				return
-			}
+		if slices.Contains(*list, name) {
+			return
 		}
 		*list = append(*list, name)
 	}

@@ -1,6 +1,8 @@
 package bridge
 
 import (
+	"slices"
+
 	"modernc.org/cc/v4"
 )
 
@@ -35,12 +37,7 @@ var (
 )
 
 func (s oset) has(o origin) bool {
-	for _, x := range s {
-		if x == o {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s, o)
 }
 
 func (s oset) union(t oset) oset {

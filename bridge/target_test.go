@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ffivet/ffivet/internal/testtool"
 )
 
 // targetCases are the records of testdata/target/types.h with the
@@ -41,12 +43,13 @@ var targetCases = []struct {
 var crossCompilers = []struct {
 	goos, goarch string
 	cc           []string
+	pkg          string // the Debian package that installs cc
 	// unknown lists the cases the bridge must refuse on the target.
 	unknown []string
 }{
 	// gcc's own stdint.h (-ffreestanding) needs no 32-bit libc headers.
-	{"linux", "386", []string{"gcc", "-m32", "-ffreestanding"}, nil},
-	{"windows", "amd64", []string{"x86_64-w64-mingw32-gcc"}, []string{"struct t_bits"}},
+	{"linux", "386", []string{"gcc", "-m32", "-ffreestanding"}, "gcc", nil},
+	{"windows", "amd64", []string{"x86_64-w64-mingw32-gcc"}, "gcc-mingw-w64-x86-64-posix", []string{"struct t_bits"}},
 }
 
 func TestLayoutForAgainstCompilers(t *testing.T) {
@@ -57,9 +60,7 @@ func TestLayoutForAgainstCompilers(t *testing.T) {
 	p := loadLayoutPackage(t, t.TempDir(), defs)
 	for _, cc := range crossCompilers {
 		t.Run(cc.goos+"_"+cc.goarch, func(t *testing.T) {
-			if _, err := exec.LookPath(cc.cc[0]); err != nil {
-				t.Skipf("%s not installed", cc.cc[0])
-			}
+			testtool.Need(t, cc.cc[0], "apt-get install "+cc.pkg)
 			want, ok := compiledLayouts(t, cc.cc, t.TempDir(), defs)
 			if !ok {
 				t.Skipf("%s cannot compile for the target", cc.cc[0])

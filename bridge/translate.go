@@ -366,6 +366,10 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 			u.Err = err
 			return u
 		}
+		if why := selfContaining(out.String()); why != "" {
+			u.Err = fmt.Errorf("the C parser cannot read this unit: %s", why)
+			return u
+		}
 		open := openBrackets(out.String())
 		// The values of constant macros are wanted for what the Go side
 		// can name (C.SIZE): the preamble's own and those of the headers
@@ -433,7 +437,7 @@ func (u *Unit) stubMissing(fsys *overlayFS, err error) bool {
 func (u *Unit) leaveOut(fsys *overlayFS, err error, systemDirs []string) bool {
 	var pos token.Position
 	var msg string
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for line := range strings.SplitSeq(err.Error(), "\n") {
 		if p, m, ok := splitPos(strings.TrimSpace(line)); ok {
 			pos, msg = p, m
 			break

@@ -1133,11 +1133,17 @@ func (r *run) goCall(s *state, instr ssa.CallInstruction, c *ssa.CallCommon, def
 			// the struct's address, does to the field what its summary
 			// says; a deferred one, to what the field holds when it
 			// runs.
-			eff := effect{act: goAction(sum.field(i, fc.Field)), pos: c.Pos(), callee: name, viaCell: fc}
+			fe := sum.field(i, fc.Field)
+			eff := effect{act: goAction(fe), pos: c.Pos(), callee: name, viaCell: fc}
 			if !deferred && eff.act == actFree {
 				// It may have reset the field: what the field holds
 				// afterwards is not known to be the freed memory.
 				delete(s.cells, fc)
+			}
+			if fe&bridge.Returned != 0 && !deferred {
+				if v := instr.Value(); v != nil {
+					s.regs[v] = true // an accessor: b.Ptr()
+				}
 			}
 			effs = append(effs, eff)
 		}

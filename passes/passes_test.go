@@ -1,6 +1,8 @@
 package passes_test
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/ffivet/ffivet/internal/rawcgo"
 	"github.com/ffivet/ffivet/internal/suppress"
 	"github.com/ffivet/ffivet/passes"
 )
@@ -123,4 +126,109 @@ func docCategories(t *testing.T, page string) []string {
 		t.Errorf("%s lists no categories", page)
 	}
 	return cats
+}
+
+// exampleFinding is a finding as a docs page shows it, in ffivet's text
+// output: file:line:col: [check] message.
+var exampleFinding = regexp.MustCompile(`^\S+\.go:\d+:\d+: \[([a-z]+)\] (.+)$`)
+
+// anyNumbers returns re with every number in it (a line, a size, an
+// offset) matching any number: a docs page's example has the line
+// numbers of its own snippet, not those of the test corpus.
+func anyNumbers(re *regexp.Regexp) *regexp.Regexp {
+	src := re.String()
+	var b strings.Builder
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == '\\' && i+1 < len(src):
+			b.WriteString(src[i : i+2])
+			i++
+		case c >= '0' && c <= '9' && (i == 0 || !isWordByte(src[i-1]) && src[i-1] != '{' && src[i-1] != ','):
+			for i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9' {
+				i++
+			}
+			b.WriteString(`[0-9]+`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return regexp.MustCompile(b.String())
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// TestDocExamples ties every finding a docs page shows to the test
+// corpus: its message matches a `// want` expectation of its check's
+// corpus, so that a page cannot show a message the check no longer
+// reports.
+func TestDocExamples(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants := make(map[string][]*regexp.Regexp) // by check: the corpus of testdata/src/<check>*
+	err = filepath.WalkDir(filepath.Join(root, "testdata", "src"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join(root, "testdata", "src"), path)
+		dir, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for line := range strings.SplitSeq(string(data), "\n") {
+			_, rest, ok := strings.Cut(line, "// want ")
+			if !ok {
+				continue
+			}
+			res, err := rawcgo.ParseWant(rest)
+			if err != nil {
+				return fmt.Errorf("%s: %v", path, err)
+			}
+			for _, re := range res {
+				wants[dir] = append(wants[dir], anyNumbers(re))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "checks", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := 0
+	for _, page := range pages {
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			m := exampleFinding.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			examples++
+			check, msg := m[1], m[2]
+			matched := false
+			for dir, res := range wants {
+				if !strings.HasPrefix(dir, check) {
+					continue
+				}
+				matched = matched || slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return re.MatchString(msg) })
+			}
+			if !matched {
+				t.Errorf("%s:%d: the example finding matches no // want of testdata/src/%s*: %s", filepath.Base(page), i+1, check, msg)
+			}
+		}
+	}
+	if examples < len(pages) {
+		t.Errorf("%d example findings in %d docs pages: want one per page at least", examples, len(pages))
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ffivet/ffivet/internal/testtool"
 )
 
 func TestUnifiedDiff(t *testing.T) {
@@ -98,10 +100,7 @@ func TestUnifiedDiffLarge(t *testing.T) {
 
 // The patch tool accepts the diff.
 func TestUnifiedDiffPatch(t *testing.T) {
-	patch, err := exec.LookPath("patch")
-	if err != nil {
-		t.Skip("no patch command")
-	}
+	patch := testtool.Need(t, "patch", "apt-get install patch")
 	rng := rand.New(rand.NewPCG(3, 4))
 	old := randomLines(rng, 40)
 	new := mutate(rng, old)

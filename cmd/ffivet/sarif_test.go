@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ffivet/ffivet/internal/testtool"
 	"github.com/ffivet/ffivet/passes"
 )
 
@@ -196,9 +197,8 @@ func sarifTools(t *testing.T) string {
 	if os.Getenv("FFIVET_SARIF_VALIDATE") == "" {
 		t.Skip("set FFIVET_SARIF_VALIDATE=1 to validate the SARIF output; make sarif-test installs the validators and does")
 	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm is not installed: the SARIF validators come from the npm registry")
-	}
+	// The validators come from the npm registry.
+	testtool.Need(t, "npm", "apt-get install npm")
 	dir, err := filepath.Abs(filepath.Join("testdata", "sarif"))
 	if err != nil {
 		t.Fatal(err)

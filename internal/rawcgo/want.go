@@ -36,7 +36,7 @@ func ReadWants(p *Package) (Expectations, error) {
 					continue
 				}
 				pos := p.Fset.Position(c.Pos())
-				res, err := parseWant(rest)
+				res, err := ParseWant(rest)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %v", pos, err)
 				}
@@ -50,7 +50,10 @@ func ReadWants(p *Package) (Expectations, error) {
 	return ex, nil
 }
 
-func parseWant(s string) ([]*regexp.Regexp, error) {
+// ParseWant parses the text after "// want" in a test file: the
+// regular expressions the diagnostics on its line must match. Facts
+// expected with name:"regexp" are left out.
+func ParseWant(s string) ([]*regexp.Regexp, error) {
 	var sc scanner.Scanner
 	fset := token.NewFileSet()
 	sc.Init(fset.AddFile("want", -1, len(s)), []byte(s), nil, 0)

@@ -1,33 +1,18 @@
 package cgoalloc_test
 
 import (
-	"path/filepath"
 	"runtime"
 	"testing"
 
-	"github.com/ffivet/ffivet/internal/rawcgo"
+	"github.com/ffivet/ffivet/internal/checktest"
 	"github.com/ffivet/ffivet/passes/cgoalloc"
-	"golang.org/x/tools/go/analysis/analysistest"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// TestProcessed runs the check on cgo's output, as go vet and
-// go/packages present it.
-func TestProcessed(t *testing.T) {
-	analysistest.Run(t, testdata(t), cgoalloc.Analyzer, "cgoalloc", "cgoallocpaths")
-}
-
-// TestRaw runs the check on the user's own files type-checked the way
-// gopls does.
-func TestRaw(t *testing.T) {
-	rawcgo.RunTest(t, testdata(t), cgoalloc.Analyzer, "cgoalloc", "cgoallocpaths")
+// TestCorpus runs the check on its corpus in both code shapes: cgo's
+// output, as go vet and go/packages present it, and the user's own files
+// type-checked the way gopls does.
+func TestCorpus(t *testing.T) {
+	checktest.Run(t, cgoalloc.Analyzer, "cgoalloc", "cgoallocpaths")
 }
 
 // TestIntrinsicsHeader runs the check on a package whose preamble
@@ -36,6 +21,5 @@ func TestIntrinsicsHeader(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skip("<immintrin.h> is x86's")
 	}
-	analysistest.Run(t, testdata(t), cgoalloc.Analyzer, "cgoallocsimd")
-	rawcgo.RunTest(t, testdata(t), cgoalloc.Analyzer, "cgoallocsimd")
+	checktest.Run(t, cgoalloc.Analyzer, "cgoallocsimd")
 }

@@ -1,37 +1,21 @@
 package cgoerrno_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"github.com/ffivet/ffivet/internal/rawcgo"
+	"github.com/ffivet/ffivet/internal/checktest"
 	"github.com/ffivet/ffivet/passes/cgoerrno"
-	"golang.org/x/tools/go/analysis/analysistest"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// TestProcessed runs the check on cgo's output, as go vet and
-// go/packages present it.
-func TestProcessed(t *testing.T) {
-	analysistest.Run(t, testdata(t), cgoerrno.Analyzer, "cgoerrno")
-}
-
-// TestRaw runs the check on the user's own files type-checked the way
-// gopls does.
-func TestRaw(t *testing.T) {
-	rawcgo.RunTest(t, testdata(t), cgoerrno.Analyzer, "cgoerrno")
+// TestCorpus runs the check on its corpus in both code shapes: cgo's
+// output, as go vet and go/packages present it, and the user's own files
+// type-checked the way gopls does.
+func TestCorpus(t *testing.T) {
+	checktest.Run(t, cgoerrno.Analyzer, "cgoerrno")
 }
 
 // TestConventions runs the check on failure conventions inferred from
 // C bodies and annotations, in both shapes.
 func TestConventions(t *testing.T) {
-	analysistest.Run(t, testdata(t), cgoerrno.Analyzer, "cgoerrnoconv")
-	rawcgo.RunTest(t, testdata(t), cgoerrno.Analyzer, "cgoerrnoconv")
+	checktest.Run(t, cgoerrno.Analyzer, "cgoerrnoconv")
 }

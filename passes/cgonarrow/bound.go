@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"math/bits"
+
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // A bound is what the code proves about the largest value an integer
@@ -163,7 +165,7 @@ func (c *checker) lenBound(s ast.Expr, w *walk) bound {
 				return c.maxOver(x.Args[1:], w)
 			}
 		}
-		if k, name := c.cgoRef(x.Fun); k != 0 && len(x.Args) == 2 && (name == "GoBytes" || name == "GoStringN") {
+		if k, name := checkutil.CgoRef(c.pass.TypesInfo, x.Fun); k != 0 && len(x.Args) == 2 && (name == "GoBytes" || name == "GoStringN") {
 			return c.bound(x.Args[1], w)
 		}
 	case *ast.SliceExpr:
@@ -309,7 +311,7 @@ func (c *checker) typeMax(t types.Type) uint64 {
 	if !ok || b.Info()&types.IsInteger == 0 {
 		return ^uint64(0)
 	}
-	return maxOf(c.host.sizes.Sizeof(t), b.Info()&types.IsUnsigned != 0)
+	return maxOf(c.host.Sizes.Sizeof(t), b.Info()&types.IsUnsigned != 0)
 }
 
 // nonNegative reports whether e cannot be negative: a value of an

@@ -39,7 +39,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if name == "" {
 			continue
 		}
-		targets := c.targetsFor(name)
+		targets := checkutil.TargetsFor(c.targets, name)
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil || checkutil.IsCgoGeneratedName(fd.Name.Name) {
@@ -61,7 +61,7 @@ func run(pass *analysis.Pass) (any, error) {
 }
 
 // conversion checks one conversion T(x) where T may be a C integer type.
-func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*target) {
+func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*checkutil.Target) {
 	cname := checkutil.CTypeName(to)
 	if cname == "" {
 		return
@@ -95,14 +95,14 @@ func (c *checker) conversion(call *ast.CallExpr, to types.Type, targets []*targe
 	}
 	unsigned := tb.Info()&types.IsUnsigned != 0
 	b := c.bound(arg, newWalk())
-	var on []*target
+	var on []*checkutil.Target
 	var gsize, csize int64
 	for _, t := range targets {
-		l := c.cLayout(cname, t)
+		l := c.layouts.Of(cname, t)
 		if l == nil {
 			continue
 		}
-		gs := t.sizes.Sizeof(at)
+		gs := t.Sizes.Sizeof(at)
 		if l.Size >= gs || b.known && b.max <= maxOf(l.Size, unsigned) {
 			continue
 		}
@@ -187,18 +187,18 @@ func maxConst(size int64, unsigned bool) string {
 type checker struct {
 	*index
 	bridge  *bridge.Package
-	host    *target
-	targets []*target // host first
-	clay    map[layoutKey]*bridge.Layout
+	host    *checkutil.Target
+	targets []*checkutil.Target // host first
+	layouts *checkutil.Layouts
 }
 
 func newChecker(pass *analysis.Pass, bp *bridge.Package) *checker {
 	c := &checker{
-		index:  newIndex(pass),
-		bridge: bp,
-		clay:   map[layoutKey]*bridge.Layout{},
+		index:   newIndex(pass),
+		bridge:  bp,
+		layouts: checkutil.NewLayouts(bp),
 	}
-	c.targets = allTargets(pass.TypesSizes)
+	c.targets = checkutil.AllTargets(pass.TypesSizes)
 	c.host = c.targets[0]
 	return c
 }
@@ -221,32 +221,9 @@ func (c *checker) fileName(f *ast.File) string {
 	return name
 }
 
-// cgoRef resolves an expression that names a cgo entity: an identifier
-// of cgo's output (_Cfunc_f) or a selector C.f of the raw shape, whose
-// selector resolves to the same object.
-func (c *checker) cgoRef(e ast.Expr) (bridge.NameKind, string) {
-	var id *ast.Ident
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		id = x
-	case *ast.SelectorExpr:
-		id = x.Sel
-	default:
-		return bridge.NotCgo, ""
-	}
-	obj := c.pass.TypesInfo.Uses[id]
-	if obj == nil {
-		return bridge.NotCgo, ""
-	}
-	return bridge.ParseName(obj.Name())
-}
-
 // report reports a finding found on some targets; the message names the
 // targets when the finding does not hold for the host.
-func (c *checker) report(pos token.Pos, on []*target, category, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if len(on) > 0 && on[0] != c.host {
-		msg = "on " + targetList(on) + ": " + msg
-	}
+func (c *checker) report(pos token.Pos, on []*checkutil.Target, category, format string, args ...any) {
+	msg := checkutil.OnTargets(on, fmt.Sprintf(format, args...))
 	c.pass.Report(analysis.Diagnostic{Pos: pos, Category: category, Message: msg})
 }

@@ -78,7 +78,7 @@ func (c *checker) cCallArg(e ast.Expr) (*ast.CallExpr, int) {
 			continue
 		case *ast.CallExpr:
 			for i, a := range p.Args {
-				if a == e && c.isCCall(p) {
+				if a == e && checkutil.IsCCall(c.pass.TypesInfo, p) {
 					return p, i
 				}
 			}
@@ -104,11 +104,6 @@ func (c *checker) cCallArg(e ast.Expr) (*ast.CallExpr, int) {
 	}
 }
 
-func (c *checker) isCCall(call *ast.CallExpr) bool {
-	k, _ := c.cgoRef(call.Fun)
-	return k == bridge.CFunc || k == bridge.CFuncErrno || k == bridge.CBuiltin
-}
-
 // varArg finds the C call that takes the variable id defines, directly
 // or through another variable defined from it.
 func (c *checker) varArg(id *ast.Ident, depth int) (*ast.CallExpr, int) {
@@ -117,51 +112,14 @@ func (c *checker) varArg(id *ast.Ident, depth int) (*ast.CallExpr, int) {
 	if v == nil || fd == nil || depth > 3 || len(c.assigns[v]) != 1 || c.opaque[v] {
 		return nil, -1
 	}
-	var call *ast.CallExpr
-	idx := -1
-	uses := func(e ast.Expr) bool {
-		x, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && c.pass.TypesInfo.Uses[x] == v
-	}
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if call != nil {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if c.isCCall(n) {
-				for i, a := range n.Args {
-					if uses(a) {
-						call, idx = n, i
-						return false
-					}
-				}
-			}
-		case *ast.AssignStmt:
-			if len(n.Lhs) == len(n.Rhs) {
-				for i, r := range n.Rhs {
-					if lid, ok := ast.Unparen(n.Lhs[i]).(*ast.Ident); ok && uses(r) {
-						call, idx = c.varArg(lid, depth+1)
-					}
-				}
-			}
-		case *ast.ValueSpec:
-			if len(n.Names) == len(n.Values) {
-				for i, r := range n.Values {
-					if uses(r) {
-						call, idx = c.varArg(n.Names[i], depth+1)
-					}
-				}
-			}
-		}
-		return call == nil
+	return checkutil.CallTaking(c.pass.TypesInfo, fd.Body, v, func(next *ast.Ident) (*ast.CallExpr, int) {
+		return c.varArg(next, depth+1)
 	})
-	return call, idx
 }
 
 // callDest describes argument i of call when call is a C call.
 func (c *checker) callDest(call *ast.CallExpr, i int) *cDest {
-	kind, name := c.cgoRef(call.Fun)
+	kind, name := checkutil.CgoRef(c.pass.TypesInfo, call.Fun)
 	switch kind {
 	case bridge.CFunc, bridge.CFuncErrno:
 		d := &cDest{callee: "C." + name}
@@ -213,7 +171,7 @@ func (c *checker) bufferPassed(buf ast.Expr, d *cDest, conv ast.Expr) bool {
 		}
 		switch n := n.(type) {
 		case *ast.CallExpr:
-			if c.isCCall(n) {
+			if checkutil.IsCCall(c.pass.TypesInfo, n) {
 				for _, a := range n.Args {
 					if !contains(a, conv) && c.mentions(a, obj, 0) {
 						found = true

@@ -128,12 +128,12 @@ func elemSize(c *checker, t types.Type) int64 {
 			return 1
 		}
 	case *types.Slice:
-		return c.host.sizes.Sizeof(u.Elem())
+		return c.host.Sizes.Sizeof(u.Elem())
 	case *types.Array:
-		return c.host.sizes.Sizeof(u.Elem())
+		return c.host.Sizes.Sizeof(u.Elem())
 	case *types.Pointer:
 		if a, ok := u.Elem().Underlying().(*types.Array); ok {
-			return c.host.sizes.Sizeof(a.Elem())
+			return c.host.Sizes.Sizeof(a.Elem())
 		}
 	}
 	return 0

@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ffivet/ffivet/internal/checktest"
+	"github.com/ffivet/ffivet/internal/testtool"
 )
 
 // A runtimeCase is a finding of the testdata shown to be a real bug: the
@@ -50,11 +53,9 @@ func TestRuntimePanics(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs cgo programs")
 	}
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("no C compiler")
-	}
+	testtool.Need(t, "gcc", "apt-get install gcc")
 	dir := t.TempDir()
-	copyAsMain(t, filepath.Join(testdata(t), "src", "cgopointer"), dir)
+	copyAsMain(t, filepath.Join(checktest.Testdata(t), "src", "cgopointer"), dir)
 	writeDispatcher(t, dir, append(append([]runtimeCase(nil), runtimeCases...), nearMisses...))
 	prog := build(t, dir, "prog", false)
 	var prog2 string

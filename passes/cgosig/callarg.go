@@ -3,7 +3,7 @@ package cgosig
 import (
 	"go/ast"
 
-	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/checkutil"
 )
 
 // cCallArg finds the C call (or cgo builtin call) that receives the
@@ -19,7 +19,7 @@ func (fc *funcCtx) cCallArg(e ast.Expr) (*ast.CallExpr, int) {
 		case *ast.CallExpr:
 			for i, a := range p.Args {
 				if a == e {
-					if k, _ := fc.cgoRef(p.Fun); k == bridge.CFunc || k == bridge.CFuncErrno || k == bridge.CBuiltin {
+					if checkutil.IsCCall(fc.pass.TypesInfo, p) {
 						return p, i
 					}
 				}
@@ -57,44 +57,7 @@ func (fc *funcCtx) varArg(id *ast.Ident, depth int) (*ast.CallExpr, int) {
 	if v == nil || fc.defs[v] == nil || depth > 3 {
 		return nil, -1
 	}
-	var call *ast.CallExpr
-	idx := -1
-	uses := func(e ast.Expr) bool {
-		x, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && fc.pass.TypesInfo.Uses[x] == v
-	}
-	ast.Inspect(fc.decl.Body, func(n ast.Node) bool {
-		if call != nil {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if k, _ := fc.cgoRef(n.Fun); k == bridge.CFunc || k == bridge.CFuncErrno || k == bridge.CBuiltin {
-				for i, a := range n.Args {
-					if uses(a) {
-						call, idx = n, i
-						return false
-					}
-				}
-			}
-		case *ast.AssignStmt:
-			if len(n.Lhs) == len(n.Rhs) {
-				for i, r := range n.Rhs {
-					if lid, ok := ast.Unparen(n.Lhs[i]).(*ast.Ident); ok && uses(r) {
-						call, idx = fc.varArg(lid, depth+1)
-					}
-				}
-			}
-		case *ast.ValueSpec:
-			if len(n.Names) == len(n.Values) {
-				for i, r := range n.Values {
-					if uses(r) {
-						call, idx = fc.varArg(n.Names[i], depth+1)
-					}
-				}
-			}
-		}
-		return call == nil
+	return checkutil.CallTaking(fc.pass.TypesInfo, fc.decl.Body, v, func(next *ast.Ident) (*ast.CallExpr, int) {
+		return fc.varArg(next, depth+1)
 	})
-	return call, idx
 }

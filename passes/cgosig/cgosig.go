@@ -56,9 +56,9 @@ type checker struct {
 	pass    *analysis.Pass
 	res     *model.Result
 	bridge  *bridge.Package
-	host    *target
-	targets []*target // host first
-	clay    map[layoutKey]*bridge.Layout
+	host    *checkutil.Target
+	targets []*checkutil.Target // host first
+	layouts *checkutil.Layouts
 	gshape  map[shapeKey]*shape
 	// fromC holds the named types the package defines from C types.
 	fromC map[*types.TypeName]*DefinedFromC
@@ -66,13 +66,13 @@ type checker struct {
 
 func newChecker(pass *analysis.Pass, res *model.Result) *checker {
 	c := &checker{
-		pass:   pass,
-		res:    res,
-		bridge: res.Bridge,
-		clay:   map[layoutKey]*bridge.Layout{},
-		gshape: map[shapeKey]*shape{},
+		pass:    pass,
+		res:     res,
+		bridge:  res.Bridge,
+		layouts: checkutil.NewLayouts(res.Bridge),
+		gshape:  map[shapeKey]*shape{},
 	}
-	c.targets = allTargets(pass.TypesSizes)
+	c.targets = checkutil.AllTargets(pass.TypesSizes)
 	c.host = c.targets[0]
 	c.definedTypes()
 	return c
@@ -99,7 +99,7 @@ func (c *checker) fileName(f *ast.File) string {
 // file checks the functions of one file, for every target the file is
 // built for.
 func (c *checker) file(f *ast.File, name string) {
-	targets := c.targetsFor(name)
+	targets := checkutil.TargetsFor(c.targets, name)
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Body == nil || checkutil.IsCgoGeneratedName(fd.Name.Name) {
@@ -114,7 +114,7 @@ func (c *checker) file(f *ast.File, name string) {
 type funcCtx struct {
 	*checker
 	decl    *ast.FuncDecl
-	targets []*target
+	targets []*checkutil.Target
 	// defs maps a local variable to the expression it is initialized
 	// with, when that is its only assignment.
 	defs map[*types.Var]ast.Expr
@@ -234,40 +234,10 @@ func (fc *funcCtx) definition(e ast.Expr) ast.Expr {
 	return fc.defs[v]
 }
 
-// cgoRef resolves an expression that names a cgo entity: an identifier
-// of cgo's output (_Cfunc_f, _Ctype_int) or a selector C.f of the raw
-// shape, whose selector resolves to the same object. _Cgo_ptr(x), which
-// cgo wraps around function pointers, is looked through.
-func (c *checker) cgoRef(e ast.Expr) (bridge.NameKind, string) {
-	e = ast.Unparen(e)
-	if call, ok := e.(*ast.CallExpr); ok && len(call.Args) == 1 {
-		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "_Cgo_ptr" {
-			return c.cgoRef(call.Args[0])
-		}
-	}
-	var id *ast.Ident
-	switch x := e.(type) {
-	case *ast.Ident:
-		id = x
-	case *ast.SelectorExpr:
-		id = x.Sel
-	default:
-		return bridge.NotCgo, ""
-	}
-	obj := c.pass.TypesInfo.Uses[id]
-	if obj == nil {
-		return bridge.NotCgo, ""
-	}
-	return bridge.ParseName(obj.Name())
-}
-
 // report reports a finding found on some targets. detail describes it
 // on the first of them; the message names the targets when the finding
 // does not hold for the host.
-func (c *checker) report(pos token.Pos, on []*target, category, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if len(on) > 0 && on[0] != c.host {
-		msg = "on " + targetList(on) + ": " + msg
-	}
+func (c *checker) report(pos token.Pos, on []*checkutil.Target, category, format string, args ...any) {
+	msg := checkutil.OnTargets(on, fmt.Sprintf(format, args...))
 	c.pass.Report(analysis.Diagnostic{Pos: pos, Category: category, Message: msg})
 }

@@ -98,7 +98,7 @@ func rootOf(e ast.Expr) ast.Expr {
 // mallocSizeof returns X when call allocates with C.malloc, C.calloc or
 // C.realloc and its size mentions C.sizeof_X.
 func (fc *funcCtx) mallocSizeof(call *ast.CallExpr) string {
-	kind, name := fc.cgoRef(call.Fun)
+	kind, name := checkutil.CgoRef(fc.pass.TypesInfo, call.Fun)
 	switch {
 	case kind == bridge.CBuiltin && name == bridge.BuiltinCMalloc:
 	case kind == bridge.CFunc && (name == "malloc" || name == "calloc" || name == "realloc"):
@@ -113,7 +113,7 @@ func (fc *funcCtx) mallocSizeof(call *ast.CallExpr) string {
 			if !ok {
 				return true
 			}
-			if k, n := fc.cgoRef(e); k == bridge.CIntConst {
+			if k, n := checkutil.CgoRef(fc.pass.TypesInfo, e); k == bridge.CIntConst {
 				if t, ok := strings.CutPrefix(n, "sizeof_"); ok {
 					found = t
 					count++
@@ -177,11 +177,11 @@ func (fc *funcCtx) reinterpret(call *ast.CallExpr, dst types.Type) {
 	if !isScalarGo(goT) {
 		return
 	}
-	var on []*target
+	var on []*checkutil.Target
 	var first [2]int64
 	for _, t := range fc.targets {
 		g := fc.goShape(goT, t)
-		cl := fc.cLayout(cname, t)
+		cl := fc.layouts.Of(cname, t)
 		cs := fc.cShape(cl)
 		if g == nil || cs == nil || cs.kind == shapeRecord || cs.kind == shapeArray {
 			continue
@@ -256,11 +256,11 @@ func (fc *funcCtx) mirror(call *ast.CallExpr, src *memSource, goT types.Type, cn
 		g, c *shape
 		m    *mismatch
 	}
-	var on []*target
+	var on []*checkutil.Target
 	var first diff
 	for _, t := range fc.targets {
 		g := fc.goShape(goT, t)
-		cs := fc.cShape(fc.cLayout(cname, t))
+		cs := fc.cShape(fc.layouts.Of(cname, t))
 		if g == nil || cs == nil || cs.kind != shapeRecord {
 			continue
 		}
@@ -330,10 +330,10 @@ func (fc *funcCtx) mallocView(call *ast.CallExpr, src *memSource, dst types.Type
 	if isByteLike(dst) || isByteSpelling(src.sizeof) {
 		return
 	}
-	var on []*target
+	var on []*checkutil.Target
 	var first [2]int64
 	for _, t := range fc.targets {
-		cs := fc.cShape(fc.cLayout(src.sizeof, t))
+		cs := fc.cShape(fc.layouts.Of(src.sizeof, t))
 		g := fc.goShape(dst, t)
 		if cs == nil || g == nil || g.size == 0 {
 			continue

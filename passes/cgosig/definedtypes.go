@@ -112,7 +112,7 @@ func (c *checker) definedTypes() {
 func (c *checker) localFact(name string) *DefinedFromC {
 	fact := &DefinedFromC{CType: name}
 	for _, t := range c.targets {
-		if l := c.cLayout(name, t); l != nil && scalarKindOf(c.cShape(l)) {
+		if l := c.layouts.Of(name, t); l != nil && scalarKindOf(c.cShape(l)) {
 			fact.Scalar = append(fact.Scalar, ScalarLayout{Target: t.String(), Size: l.Size, Align: int64(l.Align)})
 		}
 	}
@@ -146,7 +146,7 @@ func (c *checker) definedFrom(typ types.Type) (string, *DefinedFromC) {
 
 // scalarOn returns the size and alignment of the scalar C type on target
 // t, when the fact knows it.
-func (f *DefinedFromC) scalarOn(t *target) (ScalarLayout, bool) {
+func (f *DefinedFromC) scalarOn(t *checkutil.Target) (ScalarLayout, bool) {
 	if f != nil {
 		for _, l := range f.Scalar {
 			if l.Target == t.String() {

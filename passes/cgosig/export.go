@@ -42,7 +42,7 @@ func (c *checker) exports() {
 		if file == "" {
 			continue
 		}
-		targets := c.targetsFor(file)
+		targets := checkutil.TargetsFor(c.targets, file)
 		for _, hd := range c.handDecls(name) {
 			diff, on := c.sigDiff(sig, hd.ft, hd.proto, targets)
 			if diff == "" {
@@ -213,10 +213,10 @@ type goValue struct {
 	name    string
 }
 
-func (c *checker) goValueOf(t types.Type, tg *target) (goValue, bool) {
+func (c *checker) goValueOf(t types.Type, tg *checkutil.Target) (goValue, bool) {
 	v := goValue{name: checkutil.TypeString(t, c.pass.Pkg)}
 	if cname := checkutil.CTypeName(t); cname != "" {
-		l := c.cLayout(cname, tg)
+		l := c.layouts.Of(cname, tg)
 		if l == nil {
 			return v, false
 		}
@@ -276,17 +276,17 @@ type cValue struct {
 	name    string
 }
 
-func (c *checker) cValueOf(t cc.Type, tg *target) (cValue, bool) {
+func (c *checker) cValueOf(t cc.Type, tg *checkutil.Target) (cValue, bool) {
 	v := cValue{name: c.cSpelling(t), cls: cClass(t.Kind())}
 	if v.cls == clsUnknown {
 		return v, false
 	}
 	if v.cls == clsPtr {
 		var l *bridge.Layout
-		if tg.host {
+		if tg.Host {
 			l, _ = c.bridge.Layout("void *")
 		} else {
-			l, _ = c.bridge.LayoutFor("void *", tg.goos, tg.goarch)
+			l, _ = c.bridge.LayoutFor("void *", tg.GOOS, tg.GOARCH)
 		}
 		if l == nil {
 			return v, false
@@ -301,8 +301,8 @@ func (c *checker) cValueOf(t cc.Type, tg *target) (cValue, bool) {
 		return v, true
 	}
 	goos, goarch := "", ""
-	if !tg.host {
-		goos, goarch = tg.goos, tg.goarch
+	if !tg.Host {
+		goos, goarch = tg.GOOS, tg.GOARCH
 	}
 	l := c.bridge.TypeLayoutFor(t, goos, goarch)
 	if l == nil || l.Size < 0 {
@@ -315,9 +315,9 @@ func (c *checker) cValueOf(t cc.Type, tg *target) (cValue, bool) {
 // sigDiff compares a Go signature with a C function type on each
 // target and describes the first difference on the first target that has
 // one.
-func (c *checker) sigDiff(sig *types.Signature, ft *cc.FunctionType, proto bool, targets []*target) (string, []*target) {
+func (c *checker) sigDiff(sig *types.Signature, ft *cc.FunctionType, proto bool, targets []*checkutil.Target) (string, []*checkutil.Target) {
 	var first string
-	var on []*target
+	var on []*checkutil.Target
 	for _, t := range targets {
 		if d := c.sigDiffOn(sig, ft, proto, t); d != "" {
 			if first == "" {
@@ -329,7 +329,7 @@ func (c *checker) sigDiff(sig *types.Signature, ft *cc.FunctionType, proto bool,
 	return first, on
 }
 
-func (c *checker) sigDiffOn(sig *types.Signature, ft *cc.FunctionType, proto bool, t *target) string {
+func (c *checker) sigDiffOn(sig *types.Signature, ft *cc.FunctionType, proto bool, t *checkutil.Target) string {
 	if ft.IsVariadic() {
 		return ""
 	}
@@ -371,7 +371,7 @@ func (c *checker) sigDiffOn(sig *types.Signature, ft *cc.FunctionType, proto boo
 }
 
 // valueDiff compares one Go parameter or result type with a C one.
-func (c *checker) valueDiff(gt types.Type, ct cc.Type, t *target) string {
+func (c *checker) valueDiff(gt types.Type, ct cc.Type, t *checkutil.Target) string {
 	g, ok1 := c.goValueOf(gt, t)
 	cv, ok2 := c.cValueOf(ct, t)
 	if !ok1 || !ok2 {
@@ -406,7 +406,7 @@ func (fc *funcCtx) funcPointer(call *ast.CallExpr, to types.Type) {
 	}
 	arg := call.Args[0]
 	if f := fc.goFuncValue(arg, 0); f != nil {
-		fc.report(call.Lparen, []*target{fc.host}, "func-value-as-c-pointer", "%s converts Go func value %s to a C function pointer; a Go func value points to a closure, not to code C can call: mark a Go function //export and pass C.<name>",
+		fc.report(call.Lparen, []*checkutil.Target{fc.host}, "func-value-as-c-pointer", "%s converts Go func value %s to a C function pointer; a Go func value points to a closure, not to code C can call: mark a Go function //export and pass C.<name>",
 			fc.convString(call), types.ExprString(f))
 		return
 	}
@@ -504,7 +504,7 @@ func (fc *funcCtx) exportedFuncPtr(e ast.Expr) string {
 			return fc.exportedFuncPtr(call.Args[0])
 		}
 	}
-	kind, name := fc.cgoRef(e)
+	kind, name := checkutil.CgoRef(fc.pass.TypesInfo, e)
 	if kind != bridge.CFuncPtr && kind != bridge.CFunc {
 		return ""
 	}
@@ -529,7 +529,7 @@ func (fc *funcCtx) callbackType(call *ast.CallExpr, to types.Type) (*cc.Function
 	if parent == nil {
 		return nil, ""
 	}
-	kind, name := fc.cgoRef(parent.Fun)
+	kind, name := checkutil.CgoRef(fc.pass.TypesInfo, parent.Fun)
 	if kind != bridge.CFunc && kind != bridge.CFuncErrno {
 		return nil, ""
 	}

@@ -51,14 +51,14 @@ const maxLeaves = 1 << 14
 
 type shapeKey struct {
 	t  types.Type
-	tg *target
+	tg *checkutil.Target
 }
 
 // goShape lays a Go type out for target t. Fields of cgo's C types take
 // the C layout of that target, because cgo gives them the Go type that
 // matches C there (C.long is int32 on 386). It returns nil when a part
 // of the type has no known layout.
-func (c *checker) goShape(typ types.Type, t *target) *shape {
+func (c *checker) goShape(typ types.Type, t *checkutil.Target) *shape {
 	key := shapeKey{typ, t}
 	if s, ok := c.gshape[key]; ok {
 		return s
@@ -123,7 +123,7 @@ func scalarKind(k cc.Kind) shapeKind {
 
 type shapeBuilder struct {
 	c        *checker
-	t        *target
+	t        *checkutil.Target
 	leaves   []leaf
 	fields   []field
 	overflow bool
@@ -152,7 +152,7 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 	}
 	if sl, ok := fact.scalarOn(b.t); ok {
 		b.add(leaf{off: off, size: sl.Size, path: path})
-		align := min(sl.Align, b.t.sizes.Alignof(types.Typ[types.Int64]))
+		align := min(sl.Align, b.t.Sizes.Alignof(types.Typ[types.Int64]))
 		kind := shapeScalar
 		if b, ok := typ.Underlying().(*types.Basic); ok && b.Info()&types.IsFloat != 0 {
 			kind = shapeFloat
@@ -160,7 +160,7 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 		return sl.Size, max(align, 1), kind, true
 	}
 	if name != "" {
-		l := b.c.cLayout(name, b.t)
+		l := b.c.layouts.Of(name, b.t)
 		if l == nil {
 			return 0, 0, 0, false
 		}
@@ -175,10 +175,10 @@ func (b *shapeBuilder) goType(typ types.Type, off int64, path string, depth int)
 		}
 		// A Go field of a C type is aligned as Go aligns the type cgo
 		// generated, which never exceeds Go's own maximum alignment.
-		align := min(int64(l.Align), b.t.sizes.Alignof(types.Typ[types.Int64]))
+		align := min(int64(l.Align), b.t.Sizes.Alignof(types.Typ[types.Int64]))
 		return l.Size, max(align, 1), s.kind, true
 	}
-	sizes := b.t.sizes
+	sizes := b.t.Sizes
 	word := sizes.Sizeof(types.Typ[types.Uintptr])
 	switch u := typ.Underlying().(type) {
 	case *types.Basic:

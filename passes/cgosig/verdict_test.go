@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ffivet/ffivet/internal/checktest"
 	"github.com/ffivet/ffivet/internal/rawcgo"
+	"github.com/ffivet/ffivet/internal/testtool"
 	"github.com/ffivet/ffivet/passes/cgosig"
 )
 
@@ -50,10 +52,8 @@ var verdictCases = []struct {
 // offsetof disagree with go/types' layout of the Go struct: on the host
 // (linux/amd64) and on linux/386.
 func TestVerdictAgainstGCC(t *testing.T) {
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("gcc not installed")
-	}
-	td := testdata(t)
+	testtool.Need(t, "gcc", "apt-get install gcc")
+	td := checktest.Testdata(t)
 	dir := filepath.Join(td, "src", "cgosig")
 	env := append(os.Environ(), "GOPATH="+td, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off")
 	pkgs, err := rawcgo.Load(filepath.Join(td, "src"), env, "cgosig")

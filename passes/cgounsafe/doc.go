@@ -3,7 +3,7 @@
 //
 // # Analyzer cgounsafe
 //
-// cgounsafe: check views of C memory and C strings whose length is known
+// cgounsafe: check views of C memory, C strings whose length is known, and Go addresses stored as integers for C
 //
 // cgounsafe reports:
 //
@@ -30,12 +30,22 @@
 // data_len, name and name_length, key and keylen): the data is counted,
 // not terminated, so GoString reads past it.
 //
+// The address of Go memory stored as an integer in a field of a C
+// struct that is then passed to C (an I/O request, an ioctl argument),
+// when nothing uses the memory after the store: cgo's check sees an
+// integer, and the collector may free the memory before C reads it.
+//
+//	req.addr = C.uint64_t(uintptr(unsafe.Pointer(&buf[0])))
+//	C.submit(&req) // add runtime.KeepAlive(buf) after the call
+//
 // Not reported: views whose length is a constant, views through arrays
 // of a real size (below 65536 elements), unsafe.Slice; buffers that are
 // terminated after the call (buf[n] = 0), that C filled with room left
 // for a terminator (len(buf)-1), or whose length the code ignores; C
 // functions with a body, which ffivet cannot tell apart from ones that
-// terminate; struct fields without a length field named after them.
+// terminate; struct fields without a length field named after them;
+// addresses stored for C whose memory is used after the call
+// (runtime.KeepAlive included), pinned, or C memory.
 // Integers converted to unsafe.Pointer and Go pointers converted to
-// uintptr for C are reported by cgopointer.
+// uintptr as arguments of a C call are reported by cgopointer.
 package cgounsafe

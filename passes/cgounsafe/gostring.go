@@ -32,6 +32,10 @@ func (c *checker) goStrings(fn *ssa.Function) {
 		}
 		c.unterminatedFill(fn, mem, events, ev)
 	}
+	if mem == nil {
+		mem = model.NewMemory(f)
+	}
+	c.addressStores(fn, mem, events)
 }
 
 // unterminatedFill reports C.GoString of a buffer that an earlier C call
@@ -143,7 +147,10 @@ func reservesTerminator(fill *model.Event, i int) bool {
 // resultName returns the name of the variable the user assigned a C
 // call's result to, or "".
 func (c *checker) resultName(fn *ssa.Function, ev *model.Event) string {
-	if ev.Result == nil || len(*ev.Result.Referrers()) == 0 {
+	if ev.Result == nil {
+		return ""
+	}
+	if refs := ev.Result.Referrers(); refs == nil || len(*refs) == 0 {
 		return ""
 	}
 	syn := fn.Syntax()

@@ -66,8 +66,12 @@ func (c *checker) view(f *ast.File, s *ast.SliceExpr) {
 	length := checkutil.ExprString(s.High)
 	elem := checkutil.ExprString(arrType.Elt)
 	ptrText := checkutil.ExprString(conv.Args[0])
-	msg := fmt.Sprintf("(*[%s]%s)(...)[:%s] views the memory at %s through an array of %d elements: the array type, not the data, bounds the slice, so a length %s above %d panics (slice bounds out of range) and the type may not fit a 32-bit target; use unsafe.Slice((*%s)(%s), %s)",
-		types.ExprString(arrType.Len), elem, length, ptrText, arr.Len(), length, arr.Len(), elem, ptrText, length)
+	too32 := ""
+	if size := arr.Len() * c.pass.TypesSizes.Sizeof(arr.Elem()); size >= 1<<31-1 || size < 0 {
+		too32 = " and the array type does not fit a 32-bit target"
+	}
+	msg := fmt.Sprintf("(*[%s]%s)(...)[:%s] views the memory at %s through an array of %d elements: the array type, not the data, bounds the slice, so a length %s above %d panics (slice bounds out of range)%s; use unsafe.Slice((*%s)(%s), %s)",
+		types.ExprString(arrType.Len), elem, length, ptrText, arr.Len(), length, arr.Len(), too32, elem, ptrText, length)
 	d := analysis.Diagnostic{Pos: s.Pos(), End: s.End(), Category: "array-view-bound", Message: msg}
 	if fix := c.sliceFix(f, s, arrType); fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{*fix}

@@ -20,7 +20,7 @@ import "unsafe"
 func bufferBytes() []byte {
 	var size C.size_t
 	p := C.buffer_data(&size)
-	return (*[1 << 30]byte)(unsafe.Pointer(p))[:size:size] // want `\(\*\[1 << 30\]byte\)\(\.\.\.\)\[:size\] views the memory at unsafe\.Pointer\(p\) through an array of 1073741824 elements: the array type, not the data, bounds the slice, so a length size above 1073741824 panics .*; use unsafe\.Slice\(\(\*byte\)\(unsafe\.Pointer\(p\)\), size\)`
+	return (*[1 << 30]byte)(unsafe.Pointer(p))[:size:size] // want `\(\*\[1 << 30\]byte\)\(\.\.\.\)\[:size\] views the memory at unsafe\.Pointer\(p\) through an array of 1073741824 elements: the array type, not the data, bounds the slice, so a length size above 1073741824 panics \(slice bounds out of range\); use unsafe\.Slice\(\(\*byte\)\(unsafe\.Pointer\(p\)\), size\)`
 }
 
 // filecoin-ffi's blockstore callbacks viewed C arrays through
@@ -36,7 +36,7 @@ func lengths(p *C.int32_t, n C.int) []C.int32_t {
 // #200).
 func ints(n int) []C.int {
 	cp := C.make_ints(C.int(n))
-	return (*[1 << 28]C.int)(unsafe.Pointer(cp))[0:n] // want `views the memory at unsafe\.Pointer\(cp\) through an array of 268435456 elements`
+	return (*[1 << 28]C.int)(unsafe.Pointer(cp))[0:n] // want `views the memory at unsafe\.Pointer\(cp\) through an array of 268435456 elements: .*\(slice bounds out of range\); use`
 }
 
 func samples(n int) []C.sample {
@@ -48,7 +48,7 @@ func samples(n int) []C.sample {
 // miekg/pkcs11's memBytes used (*[math.MaxInt32]byte), a type larger
 // than the address space of MIPS32 (miekg/pkcs11 PR #192).
 func memBytes(p unsafe.Pointer, n uintptr) []byte {
-	return (*[1<<31 - 1]byte)(p)[:n:n] // want `views the memory at p through an array of 2147483647 elements`
+	return (*[1<<31 - 1]byte)(p)[:n:n] // want `views the memory at p through an array of 2147483647 elements: .* \(slice bounds out of range\) and the array type does not fit a 32-bit target`
 }
 
 // Near misses.

@@ -76,3 +76,9 @@ func Lookup(v any) (int, error) {
 	defer h.Delete()
 	return int(C.use_handle(C.uintptr_t(h))), nil
 }
+
+// Contents views n bytes of C memory through an array type of 1 GiB:
+// a larger buffer panics.
+func Contents(p unsafe.Pointer, n int) []byte {
+	return (*[1 << 30]byte)(p)[:n:n]
+}

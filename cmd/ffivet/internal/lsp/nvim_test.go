@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ffivet/ffivet/internal/testtool"
 )
 
 // TestNeovim runs a real client: headless Neovim with its built-in LSP
@@ -18,10 +20,7 @@ func TestNeovim(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the checks on a cgo package in Neovim")
 	}
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		t.Skip("Neovim is not installed (apt-get install neovim): skipping the test with a real editor")
-	}
+	nvim := testtool.Need(t, "nvim", "apt-get install neovim")
 	script, err := filepath.Abs("testdata/nvim.lua")
 	if err != nil {
 		t.Fatal(err)

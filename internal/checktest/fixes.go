@@ -1,4 +1,4 @@
-package cgounsafe_test
+package checktest
 
 import (
 	"bytes"
@@ -9,45 +9,44 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/ffivet/ffivet/internal/rawcgo"
-	"github.com/ffivet/ffivet/passes/cgounsafe"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/ffivet/ffivet/internal/rawcgo"
 )
 
-// goldenFiles are the testdata files whose findings carry suggested
-// fixes; each has a .golden file with every fix applied.
-var goldenFiles = []string{"views.go"}
-
-// TestFixesProcessed applies the suggested fixes found in cgo's output,
-// mapped back to the user's files through cgo's //line directives, as
-// the ffivet driver does.
-func TestFixesProcessed(t *testing.T) {
-	var diags []analysis.Diagnostic
-	var fset *token.FileSet
-	for _, r := range analysistest.Run(t, testdata(t), cgounsafe.Analyzer, "cgounsafe") {
-		diags = append(diags, r.Diagnostics...)
-		fset = r.Pass.Fset
-	}
-	checkGolden(t, fset, diags)
-}
-
-// TestFixesRaw applies the suggested fixes found in the raw shape.
-func TestFixesRaw(t *testing.T) {
-	env := append(os.Environ(), "GOPATH="+testdata(t), "GO111MODULE=off", "GOPROXY=off", "GOWORK=off")
-	pkgs, err := rawcgo.Load(filepath.Join(testdata(t), "src"), env, "cgounsafe")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := rawcgo.Run(pkgs, cgounsafe.Analyzer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for p, diags := range out {
-		if p.PkgPath == "cgounsafe" {
-			checkGolden(t, p.Fset, diags)
+// RunWithFixes runs a on the package pkg of testdata/src in both code
+// shapes, as Run does, and in each checks that applying every suggested
+// fix to each of files gives its .golden.
+func RunWithFixes(t *testing.T, a *analysis.Analyzer, pkg string, files ...string) {
+	t.Helper()
+	testdata := Testdata(t)
+	dir := filepath.Join(testdata, "src", pkg)
+	t.Run("processed", func(t *testing.T) {
+		var diags []analysis.Diagnostic
+		var fset *token.FileSet
+		for _, r := range analysistest.Run(t, testdata, a, pkg) {
+			diags = append(diags, r.Diagnostics...)
+			fset = r.Pass.Fset
 		}
-	}
+		Check(t, fset, diags, dir, files...)
+	})
+	t.Run("raw", func(t *testing.T) {
+		env := append(os.Environ(), "GOPATH="+testdata, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off")
+		pkgs, err := rawcgo.Load(filepath.Join(testdata, "src"), env, pkg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := rawcgo.Run(pkgs, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, diags := range out {
+			if p.PkgPath == pkg {
+				Check(t, p.Fset, diags, dir, files...)
+			}
+		}
+	})
 }
 
 // An edit is a suggested edit placed in a user's file.
@@ -56,7 +55,9 @@ type edit struct {
 	text       string
 }
 
-func checkGolden(t *testing.T, fset *token.FileSet, diags []analysis.Diagnostic) {
+// Check applies every suggested fix of diags to each of files, in dir,
+// and compares the result with the file's .golden.
+func Check(t *testing.T, fset *token.FileSet, diags []analysis.Diagnostic, dir string, files ...string) {
 	t.Helper()
 	edits := map[string][]edit{}
 	for _, d := range diags {
@@ -78,18 +79,22 @@ func checkGolden(t *testing.T, fset *token.FileSet, diags []analysis.Diagnostic)
 				if err != nil {
 					t.Fatal(err)
 				}
-				edits[filepath.Base(start.Filename)] = append(edits[filepath.Base(start.Filename)], edit{s, e, string(te.NewText)})
+				name := filepath.Base(start.Filename)
+				edits[name] = append(edits[name], edit{s, e, string(te.NewText)})
 			}
 		}
 	}
-	for _, name := range goldenFiles {
-		src, err := os.ReadFile(filepath.Join(testdata(t), "src", "cgounsafe", name))
+	for _, name := range files {
+		src, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := os.ReadFile(filepath.Join(testdata(t), "src", "cgounsafe", name+".golden"))
+		want, err := os.ReadFile(filepath.Join(dir, name+".golden"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(edits[name]) == 0 {
+			t.Errorf("%s: no suggested fix", name)
 		}
 		got, err := apply(src, edits[name])
 		if err != nil {
