@@ -70,6 +70,7 @@ func (c *checker) function(fn *ssa.Function) {
 	c.storedThenFreed(f)
 	c.deferredSlice(f)
 	c.methodFrees(f)
+	c.finalizerFrees(f)
 	var mem *model.Memory
 	for _, ev := range f.Events() {
 		c.inlineAllocs(f, ev)
