@@ -57,7 +57,7 @@ func TestAllTogether(t *testing.T) {
 		Dir:  filepath.Join(dir, "src"),
 		Env:  append(os.Environ(), "GOPATH="+dir, "GO111MODULE=off", "GOPROXY=off", "GOWORK=off"),
 	}
-	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoerrno", "cgopointer", "cgopointerglobal", "cgohandle", "cgohandlenodelete", "cgosig", "cgonarrow", "cgounsafe", "cgopointerslice", "cgopointerctx", "cgoerrnoconv")
+	pkgs, err := packages.Load(cfg, "demo", "cgoalloc", "cgoallocfinalizer", "cgoerrno", "cgopointer", "cgopointerglobal", "cgohandle", "cgohandlenodelete", "cgosig", "cgonarrow", "cgounsafe", "cgopointerslice", "cgopointerctx", "cgoerrnoconv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,18 @@
 // is appended to after the defer statement: the call got the slice's
 // length at the defer, and the appended memory leaks.
 //
+// A finalizer (runtime.SetFinalizer) or cleanup (runtime.AddCleanup)
+// that frees memory Go does not own: memory a C function took ownership
+// of, memory a C function returned that the library owns, or a pointer
+// C passed to an //export'ed function, which C lends only for the call
+// (also when the exported function hands it to a Go function of the
+// package that wraps it). The free is a double free or frees memory C
+// still uses; wrap such memory without a finalizer, or copy it into
+// memory the object owns.
+//
+//	v := &Version{s: C.version_string()} // a const char * getter
+//	runtime.SetFinalizer(v, func(v *Version) { C.free(unsafe.Pointer(v.s)) }) // the finalizer set here frees field s of *Version, memory C.version_string returned at line 1, which the C library owns: ...
+//
 // Memory stored in a field of a local struct variable is followed
 // there: a method with a pointer receiver that frees the field (defer
 // b.Free()) releases it.
@@ -64,7 +76,11 @@
 // memory handed to a C function that frees or keeps it; memory stored in
 // a struct whose address goes elsewhere, a global, map or channel,
 // returned to the caller, or captured by a finalizer: ownership moved,
-// and the new owner is checked instead.
+// and the new owner is checked instead. A finalizer is reported only
+// when the origin of what it frees is certain: memory the constructor
+// allocated, memory from a C function nothing is known about, from
+// another Go function, or in a field that a setter or method of the
+// package may replace is not reported.
 //
 // Where the fix is mechanical, the leak carries a suggested fix that
 // inserts `defer C.free(unsafe.Pointer(x))` after the allocation.
