@@ -25,6 +25,11 @@ static const char *version_string(void) {
 }
 
 static int name_len(const char *s) { return (int)strlen(s); }
+
+static char *last_title;
+
+// set_title keeps the pointer but does not take ownership of it.
+static void set_title(char *t) { last_title = t; }
 */
 import "C"
 
@@ -43,7 +48,7 @@ type Version struct {
 // finalizer, and the string is the library's static buffer.
 func newVersion() *Version {
 	v := &Version{s: C.version_string()}
-	runtime.SetFinalizer(v, func(v *Version) { C.free(unsafe.Pointer(v.s)) }) // want `the finalizer set here frees field s of \*Version, memory C\.version_string returned at line 45, which the C library owns: the free is a double free or frees memory C still uses; do not free it in the finalizer: wrap it without one, or copy it into memory you own`
+	runtime.SetFinalizer(v, func(v *Version) { C.free(unsafe.Pointer(v.s)) }) // want `the finalizer set here frees field s of \*Version, memory C\.version_string returned at line 50, which the C library owns: the free is a double free or frees memory C still uses; do not free it in the finalizer: wrap it without one, or copy it into memory you own`
 	return v
 }
 
@@ -59,7 +64,7 @@ func lookupEnv(name string) *Env {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	e := &Env{value: C.getenv(cname)}
-	runtime.SetFinalizer(e, (*Env).release) // want `the finalizer set here frees field value of \*Env, memory C\.getenv returned at line 61, which the C library owns`
+	runtime.SetFinalizer(e, (*Env).release) // want `the finalizer set here frees field value of \*Env, memory C\.getenv returned at line 66, which the C library owns`
 	return e
 }
 
@@ -72,7 +77,7 @@ type Message struct {
 func send(text string) *Message {
 	m := &Message{text: C.CString(text)}
 	C.queue_push(m.text)
-	runtime.SetFinalizer(m, func(m *Message) { C.free(unsafe.Pointer(m.text)) }) // want `the finalizer set here frees field text of \*Message, memory C\.queue_push took ownership of at line 74`
+	runtime.SetFinalizer(m, func(m *Message) { C.free(unsafe.Pointer(m.text)) }) // want `the finalizer set here frees field text of \*Message, memory C\.queue_push took ownership of at line 79`
 	return m
 }
 
@@ -87,7 +92,7 @@ func shellLabel() *Label {
 	defer C.free(unsafe.Pointer(key))
 	shell := C.getenv(key)
 	l := &Label{n: int(C.name_len(shell))}
-	runtime.SetFinalizer(l, func(*Label) { C.free(unsafe.Pointer(shell)) }) // want `the finalizer set here frees the variable shell it captures, memory C\.getenv returned at line 88, which the C library owns`
+	runtime.SetFinalizer(l, func(*Label) { C.free(unsafe.Pointer(shell)) }) // want `the finalizer set here frees the variable shell it captures, memory C\.getenv returned at line 93, which the C library owns`
 	return l
 }
 
@@ -102,7 +107,7 @@ func home() *Home {
 	h := &Home{}
 	dir := C.getenv(key)
 	h.dir = dir
-	runtime.AddCleanup(h, func(p *C.char) { C.free(unsafe.Pointer(p)) }, dir) // want `the cleanup set here frees its argument, memory C\.getenv returned at line 103, which the C library owns`
+	runtime.AddCleanup(h, func(p *C.char) { C.free(unsafe.Pointer(p)) }, dir) // want `the cleanup set here frees its argument, memory C\.getenv returned at line 108, which the C library owns`
 	return h
 }
 
@@ -161,6 +166,44 @@ func versionLen() *Label {
 	l := &Label{}
 	runtime.SetFinalizer(l, func(*Label) { _ = C.name_len(v) })
 	return l
+}
+
+// Near miss: set_title keeps the title but does not take ownership;
+// the object still owns it.
+func newTitle(t string) *Message {
+	m := &Message{text: C.CString(t)}
+	C.set_title(m.text)
+	runtime.SetFinalizer(m, func(m *Message) { C.free(unsafe.Pointer(m.text)) })
+	return m
+}
+
+// A Cache holds a C string.
+type Cache struct {
+	entry *C.char
+}
+
+// Near miss: the constructor replaces the library's string with a copy
+// of its own before the finalizer can run.
+func newCache() *Cache {
+	c := &Cache{}
+	c.entry = C.version_string()
+	c.entry = C.strdup(c.entry)
+	runtime.SetFinalizer(c, func(c *Cache) { C.free(unsafe.Pointer(c.entry)) })
+	return c
+}
+
+func lookup(key string) *C.char {
+	ckey := C.CString(key)
+	defer C.free(unsafe.Pointer(ckey))
+	return C.getenv(ckey)
+}
+
+// Near miss: the memory comes from another Go function; where it came
+// from there is not followed.
+func newCached(key string) *Cache {
+	c := &Cache{entry: lookup(key)}
+	runtime.SetFinalizer(c, func(c *Cache) { C.free(unsafe.Pointer(c.entry)) })
+	return c
 }
 
 var _ = setValueUsed
