@@ -74,10 +74,12 @@ type Message struct {
 }
 
 // queue_push takes the message: the queue frees it when it is sent.
+// Modelled on libgit2/git2go issue #553, fixed by pull request #555: a
+// credential handed to libgit2, which frees it, kept its Go finalizer.
 func send(text string) *Message {
 	m := &Message{text: C.CString(text)}
 	C.queue_push(m.text)
-	runtime.SetFinalizer(m, func(m *Message) { C.free(unsafe.Pointer(m.text)) }) // want `the finalizer set here frees field text of \*Message, memory C\.queue_push took ownership of at line 79`
+	runtime.SetFinalizer(m, func(m *Message) { C.free(unsafe.Pointer(m.text)) }) // want `the finalizer set here frees field text of \*Message, memory C\.queue_push took ownership of at line 81`
 	return m
 }
 
@@ -92,7 +94,7 @@ func shellLabel() *Label {
 	defer C.free(unsafe.Pointer(key))
 	shell := C.getenv(key)
 	l := &Label{n: int(C.name_len(shell))}
-	runtime.SetFinalizer(l, func(*Label) { C.free(unsafe.Pointer(shell)) }) // want `the finalizer set here frees the variable shell it captures, memory C\.getenv returned at line 93, which the C library owns`
+	runtime.SetFinalizer(l, func(*Label) { C.free(unsafe.Pointer(shell)) }) // want `the finalizer set here frees the variable shell it captures, memory C\.getenv returned at line 95, which the C library owns`
 	return l
 }
 
@@ -107,7 +109,7 @@ func home() *Home {
 	h := &Home{}
 	dir := C.getenv(key)
 	h.dir = dir
-	runtime.AddCleanup(h, func(p *C.char) { C.free(unsafe.Pointer(p)) }, dir) // want `the cleanup set here frees its argument, memory C\.getenv returned at line 108, which the C library owns`
+	runtime.AddCleanup(h, func(p *C.char) { C.free(unsafe.Pointer(p)) }, dir) // want `the cleanup set here frees its argument, memory C\.getenv returned at line 110, which the C library owns`
 	return h
 }
 
