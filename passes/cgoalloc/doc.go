@@ -80,7 +80,9 @@
 // when the origin of what it frees is certain: memory the constructor
 // allocated, memory from a C function nothing is known about, from
 // another Go function, or in a field that a setter or method of the
-// package may replace is not reported.
+// package may replace is not reported, nor is a finalizer the function
+// also removes (runtime.SetFinalizer(obj, nil)) or a cleanup whose
+// handle it keeps.
 //
 // Where the fix is mechanical, the leak carries a suggested fix that
 // inserts `defer C.free(unsafe.Pointer(x))` after the allocation.

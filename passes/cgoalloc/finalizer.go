@@ -111,6 +111,7 @@ func (c *checker) reportFinalizer(f *model.Function, ff finalizerFree, o *unowne
 // sets free, as fn holds it.
 func (c *checker) finalizerFreesIn(fn *ssa.Function) []finalizerFree {
 	var out []finalizerFree
+	cleared := clearedFinalizers(fn)
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			call, ok := instr.(*ssa.Call)
@@ -119,17 +120,38 @@ func (c *checker) finalizerFreesIn(fn *ssa.Function) []finalizerFree {
 			}
 			switch runtimeFunc(call) {
 			case "SetFinalizer":
-				if len(call.Call.Args) == 2 {
+				if len(call.Call.Args) == 2 && !cleared[unIface(call.Call.Args[0])] {
 					out = append(out, c.setFinalizer(fn, call)...)
 				}
 			case "AddCleanup":
-				if len(call.Call.Args) == 3 {
+				// A cleanup whose handle is kept may be stopped
+				// (Cleanup.Stop) when the memory changes hands.
+				if refs := call.Referrers(); len(call.Call.Args) == 3 && (refs == nil || len(*refs) == 0) {
 					out = append(out, c.addCleanup(call)...)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// clearedFinalizers returns the objects whose finalizer fn removes
+// (runtime.SetFinalizer(obj, nil)), as code does when it hands the
+// memory to C: which finalizer runs then depends on the path.
+func clearedFinalizers(fn *ssa.Function) map[ssa.Value]bool {
+	cleared := map[ssa.Value]bool{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok || runtimeFunc(call) != "SetFinalizer" || len(call.Call.Args) != 2 {
+				continue
+			}
+			if k, ok := call.Call.Args[1].(*ssa.Const); ok && k.IsNil() {
+				cleared[unIface(call.Call.Args[0])] = true
+			}
+		}
+	}
+	return cleared
 }
 
 // runtimeFunc returns the name of the runtime function call calls, or "".

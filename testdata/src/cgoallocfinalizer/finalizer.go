@@ -208,6 +208,32 @@ func newCached(key string) *Cache {
 	return c
 }
 
+// Near miss: the finalizer is removed once the message is handed to
+// the queue, as libgit2/git2go pull request #555 does.
+func sendOnce(text string) *Message {
+	m := &Message{text: C.CString(text)}
+	runtime.SetFinalizer(m, func(m *Message) { C.free(unsafe.Pointer(m.text)) })
+	C.queue_push(m.text)
+	runtime.SetFinalizer(m, nil)
+	return m
+}
+
+// A Job holds its cleanup so that it can stop it.
+type Job struct {
+	name *C.char
+	stop runtime.Cleanup
+}
+
+// Near miss: the cleanup's handle is kept; the job may stop it.
+func newJob() *Job {
+	key := C.CString("JOB")
+	defer C.free(unsafe.Pointer(key))
+	name := C.getenv(key)
+	j := &Job{name: name}
+	j.stop = runtime.AddCleanup(j, func(p *C.char) { C.free(unsafe.Pointer(p)) }, name)
+	return j
+}
+
 var _ = setValueUsed
 
 func setValueUsed(s *Setting) { s.setValue("C") }
