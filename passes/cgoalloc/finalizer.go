@@ -35,12 +35,14 @@ type finalizerFree struct {
 // a double free, or frees memory C still uses.
 //
 // The memory is followed only within the function that sets the
-// finalizer, into a field of the object (when that field is assigned
-// nowhere else in the package), a variable the finalizer captures, or
-// the cleanup's argument. Silent when its origin is not certain: a
-// value from another Go function, a C function whose summary says
-// nothing of what it returns, or a field assigned twice (it may be
-// replaced by memory the object owns).
+// finalizer: into a field of the object (assigned once there, and never
+// through a pointer some function did not allocate itself), a variable
+// the finalizer captures, or the cleanup's argument. Silent when its
+// origin is not certain (a value from another Go function, a C function
+// whose summary says nothing of what it returns, a field a setter may
+// replace with memory the object owns), when the function also removes
+// the finalizer, and when it keeps the cleanup's handle, which may stop
+// the cleanup.
 func (c *checker) finalizerFrees(f *model.Function) {
 	for _, ff := range c.finalizerFreesIn(f.Fn) {
 		o := c.originOf(f, ff.value)
