@@ -169,7 +169,13 @@ func (f *Function) isTypeExpr(e ast.Expr) bool {
 // userCall finds the call expression whose opening parenthesis is at
 // lparen in the function's syntax.
 func (f *Function) userCall(lparen token.Pos) *ast.CallExpr {
-	syn := f.Fn.Syntax()
+	return CallAt(f.Fn, lparen)
+}
+
+// CallAt returns the call expression of fn's syntax whose opening
+// parenthesis is at lparen, or nil.
+func CallAt(fn *ssa.Function, lparen token.Pos) *ast.CallExpr {
+	syn := fn.Syntax()
 	if syn == nil {
 		return nil
 	}

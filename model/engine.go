@@ -687,6 +687,10 @@ func (r *run) exec(s *state, instr ssa.Instruction) bool {
 			switch {
 			case r.isCell(in.Addr) && !r.m.exposed[in.Addr]:
 				s.cells[in.Addr] = true
+			case isField && callerStruct(fc) && !r.obj.Kind.summarized():
+				// Memory the function allocated, stored in a struct
+				// its caller passed: the caller's struct owns it now.
+				r.escape(s)
 			case isField:
 				s.cells[fc] = true
 			default:

@@ -444,6 +444,9 @@ func resolve(v ssa.Value, env *wrapperEnv) Ref {
 // (cgo's _cgo0 := ...) are replaced by the value stored in them.
 func resolveLoad(x ssa.Value, env *wrapperEnv) Ref {
 	if env == nil {
+		if p := spilledParam(x); p != nil {
+			return Ref{Kind: RefValue, V: p}
+		}
 		return Ref{Kind: RefCell, V: x}
 	}
 	switch x := x.(type) {

@@ -36,6 +36,13 @@ func (c fieldCell) field() *types.Var {
 	return structOf(c.Base.Type()).Field(c.Field)
 }
 
+// callerStruct reports whether the struct holding c is the caller's:
+// its base is a parameter.
+func callerStruct(c fieldCell) bool {
+	_, isParam := c.Base.(*ssa.Parameter)
+	return isParam
+}
+
 // structOf returns the struct a pointer type points to, or nil.
 func structOf(t types.Type) *types.Struct {
 	p, ok := t.Underlying().(*types.Pointer)
@@ -50,10 +57,127 @@ func structOf(t types.Type) *types.Struct {
 // selects a field of a struct whose fields can be followed.
 func fieldCellOf(addr ssa.Value) (fieldCell, bool) {
 	fa, ok := addr.(*ssa.FieldAddr)
-	if !ok || !fieldBase(fa.X) {
+	if !ok {
 		return fieldCell{}, false
 	}
-	return fieldCell{fa.X, fa.Field}, true
+	x := structBase(fa.X)
+	if !fieldBase(x) {
+		return fieldCell{}, false
+	}
+	return fieldCell{x, fa.Field}, true
+}
+
+// structBase returns the parameter v reads when v loads the variable
+// SSA keeps a parameter in because a closure captures it (cgo's wrapper
+// closures capture the receiver of a method that passes its fields to
+// C), and v otherwise.
+func structBase(v ssa.Value) ssa.Value {
+	if ld, ok := v.(*ssa.UnOp); ok && ld.Op == token.MUL {
+		if p := spilledParam(ld.X); p != nil {
+			return p
+		}
+	}
+	return v
+}
+
+// spilledParam returns the parameter the variable v holds, when v is
+// the cell SSA gives a captured parameter: stored once, with the
+// parameter.
+func spilledParam(v ssa.Value) *ssa.Parameter {
+	a, ok := v.(*ssa.Alloc)
+	if !ok || a.Heap == false && a.Comment == "" {
+		return nil
+	}
+	var p *ssa.Parameter
+	for _, ref := range *a.Referrers() {
+		st, ok := ref.(*ssa.Store)
+		if !ok || st.Addr != a {
+			continue
+		}
+		sp, ok := st.Val.(*ssa.Parameter)
+		if !ok || p != nil || sp.Name() != a.Comment {
+			return nil
+		}
+		p = sp
+	}
+	return p
+}
+
+// spillReadsFieldsOnly reports whether the cell holding parameter p is
+// used only to select fields of the struct p points to, by the function
+// or by cgo's wrapper closures, or to pass p to Go functions called
+// statically.
+func spillReadsFieldsOnly(cell ssa.Value, p *ssa.Parameter) bool {
+	for _, ref := range *cell.Referrers() {
+		switch r := ref.(type) {
+		case *ssa.Store:
+			if r.Val != p {
+				return false
+			}
+		case *ssa.DebugRef:
+		case *ssa.UnOp:
+			if r.Op != token.MUL || !loadUsedAsBase(r) {
+				return false
+			}
+		case *ssa.MakeClosure:
+			fn, ok := r.Fn.(*ssa.Function)
+			if !ok || !IsCgoGenerated(fn) {
+				return false
+			}
+			for i, b := range r.Bindings {
+				if b != cell || i >= len(fn.FreeVars) {
+					continue
+				}
+				for _, use := range *fn.FreeVars[i].Referrers() {
+					ld, ok := use.(*ssa.UnOp)
+					if !ok || ld.Op != token.MUL || !readsThrough(ld) {
+						return false
+					}
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// loadUsedAsBase reports whether the loaded pointer ld is used only to
+// select fields, or passed to Go functions called statically.
+func loadUsedAsBase(ld *ssa.UnOp) bool {
+	for _, use := range *ld.Referrers() {
+		switch u := use.(type) {
+		case *ssa.FieldAddr, *ssa.DebugRef:
+		case *ssa.Call:
+			if !goCallOnly(&u.Call, ld) {
+				return false
+			}
+		case *ssa.Defer:
+			if !goCallOnly(&u.Call, ld) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// readsThrough reports whether the loaded pointer ld is used only to
+// load its fields.
+func readsThrough(ld *ssa.UnOp) bool {
+	for _, use := range *ld.Referrers() {
+		fa, ok := use.(*ssa.FieldAddr)
+		if !ok {
+			return false
+		}
+		for _, u := range *fa.Referrers() {
+			if l, ok := u.(*ssa.UnOp); !ok || l.Op != token.MUL {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // fieldBase reports whether the fields of the struct v points to can be
@@ -81,6 +205,13 @@ func fieldBase(v ssa.Value) bool {
 		switch r := ref.(type) {
 		case *ssa.FieldAddr, *ssa.DebugRef:
 		case *ssa.Store:
+			// A parameter captured by a closure, kept in a cell.
+			if p, isParam := v.(*ssa.Parameter); isParam && r.Val == v && spilledParam(r.Addr) == p {
+				if !spillReadsFieldsOnly(r.Addr, p) {
+					return false
+				}
+				continue
+			}
 			// b := cbuf{...}: the literal is built in a temporary and
 			// copied into b whole.
 			if r.Addr != v || complitLoad(r.Val) == nil {
@@ -189,4 +320,14 @@ func copiedInto(ld *ssa.UnOp) ssa.Value {
 		return nil
 	}
 	return st.Addr
+}
+
+// RefField returns the struct and field an event argument reads, when
+// it is the content of a field of a struct the function follows.
+func RefField(r Ref) (base ssa.Value, field int, ok bool) {
+	fc, isField := r.V.(fieldCell)
+	if r.Kind != RefCell || !isField {
+		return nil, 0, false
+	}
+	return fc.Base, fc.Field, true
 }

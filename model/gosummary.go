@@ -32,6 +32,10 @@ type GoSummary struct {
 type FieldEffect struct {
 	Param, Field int
 	Effect       bridge.Effect
+	// Stores is set when the function assigns the field (b.p = nil
+	// after freeing it, or a new value): after a call that frees the
+	// field without storing it, the field still holds the freed memory.
+	Stores bool
 }
 
 // An OwnedResult describes a result that carries ownership of C memory.
@@ -58,7 +62,11 @@ func (s *GoSummary) String() string {
 		parts = append(parts, fmt.Sprintf("fv%d=%s", i, e))
 	}
 	for _, f := range s.Fields {
-		parts = append(parts, fmt.Sprintf("p%d.%d=%s", f.Param, f.Field, f.Effect))
+		stores := ""
+		if f.Stores {
+			stores = "+stores"
+		}
+		parts = append(parts, fmt.Sprintf("p%d.%d=%s%s", f.Param, f.Field, f.Effect, stores))
 	}
 	if s.Owned != nil {
 		parts = append(parts, fmt.Sprintf("owned r%d=%s/%s", s.Owned.Index, s.Owned.Family, s.Owned.Dealloc))
@@ -201,7 +209,7 @@ func (res *Result) summarize(fn *ssa.Function) *GoSummary {
 			}
 			cell := fieldCell{p, k}
 			eff := f.paramEffect(&Object{Kind: FromField, Cell: cell, Index: i, Field: k, What: cell.String()})
-			sum.Fields = append(sum.Fields, FieldEffect{Param: i, Field: k, Effect: eff})
+			sum.Fields = append(sum.Fields, FieldEffect{Param: i, Field: k, Effect: eff, Stores: storesField(fn, p, k)})
 		}
 	}
 	for k, fv := range fn.FreeVars {
@@ -424,6 +432,45 @@ func (f *Function) paramEffect(o *Object) bridge.Effect {
 		eff |= bridge.Returned
 	}
 	return eff
+}
+
+// storesField reports whether fn assigns field k of the struct p
+// points to.
+func storesField(fn *ssa.Function, p ssa.Value, k int) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			st, ok := instr.(*ssa.Store)
+			if !ok {
+				continue
+			}
+			if fa, ok := st.Addr.(*ssa.FieldAddr); ok && structBase(fa.X) == p && fa.Field == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Field returns what the function does to field k of the struct its
+// parameter i points to, when that is known.
+func (s *GoSummary) Field(i, k int) (FieldEffect, bool) {
+	if s != nil {
+		for _, f := range s.Fields {
+			if f.Param == i && f.Field == k {
+				return f, true
+			}
+		}
+	}
+	return FieldEffect{}, false
+}
+
+// CalleeSummary returns the summary of a Go call's callee: from this
+// package's code, or from the facts of the package that declares it.
+// It is nil when the callee is unknown (a call through an interface or
+// a function value).
+func (res *Result) CalleeSummary(c *ssa.CallCommon) *GoSummary {
+	s, _ := res.calleeSummary(c)
+	return s
 }
 
 // calleeSummary returns the summary of a Go call's callee, and the

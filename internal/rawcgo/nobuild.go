@@ -292,16 +292,7 @@ func (l *noBuildLoader) load(p *packages.Package) {
 	if len(cgoFiles) > 0 && !setUsesCgo(conf) {
 		l.addError(p, errors.New("this Go version's type checker has no cgo mode"), packages.TypeError)
 	}
-	p.TypesInfo = &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
-		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
-		Implicits:    map[ast.Node]types.Object{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		Scopes:       map[ast.Node]*types.Scope{},
-		Instances:    map[*ast.Ident]types.Instance{},
-		FileVersions: map[*ast.File]string{},
-	}
+	p.TypesInfo = newInfo()
 	p.Types = types.NewPackage(p.PkgPath, p.Name)
 	_ = types.NewChecker(conf, l.fset, p.Types, p.TypesInfo).Files(p.Syntax) // errors went to conf.Error
 	p.IllTyped = len(p.Errors) > 0

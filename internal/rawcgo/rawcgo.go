@@ -167,16 +167,7 @@ func check(fset *token.FileSet, p *packages.Package, imported map[string]*types.
 	if usesCgo && !setUsesCgo(conf) {
 		return nil, fmt.Errorf("this Go version's type checker has no cgo mode")
 	}
-	rp.Info = &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
-		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
-		Implicits:    map[ast.Node]types.Object{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		Scopes:       map[ast.Node]*types.Scope{},
-		Instances:    map[*ast.Ident]types.Instance{},
-		FileVersions: map[*ast.File]string{},
-	}
+	rp.Info = newInfo()
 	rp.Types, _ = conf.Check(p.PkgPath, fset, rp.Files, rp.Info)
 	for path := range p.Imports {
 		if dep, ok := done[path]; ok {
@@ -198,3 +189,18 @@ func declares(f *ast.File, name string) bool {
 type importerFunc func(string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// newInfo returns a types.Info that records everything the checks and
+// SSA read.
+func newInfo() *types.Info {
+	return &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		FileVersions: map[*ast.File]string{},
+	}
+}

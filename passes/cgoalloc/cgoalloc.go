@@ -67,6 +67,9 @@ func (c *checker) function(fn *ssa.Function) {
 	for _, r := range results {
 		c.report(f, r.obj, r.trace, r.fd)
 	}
+	c.storedThenFreed(f)
+	c.deferredSlice(f)
+	c.methodFrees(f)
 	var mem *model.Memory
 	for _, ev := range f.Events() {
 		c.inlineAllocs(f, ev)

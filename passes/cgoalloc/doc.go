@@ -33,6 +33,27 @@
 // from C.fopen); and a deferred free whose argument variable is assigned
 // again after the defer statement, so the defer frees the old value.
 //
+// A field freed twice across the methods of its type: a method that
+// frees a field and leaves it set, followed on every path by another
+// call that frees the same field.
+//
+//	l.Destroy() // frees l.ptr, does not set it to nil
+//	l.Close()   // field ptr is freed twice: (*Link).Destroy at line 1 frees it and leaves it set, ...
+//
+// A deferred free of memory the function also stores in a struct its
+// caller gets (the struct it returns, or one a pointer parameter points
+// to): the caller receives a dangling pointer, since a store into a
+// struct does not hand the memory over.
+//
+//	cs := C.CString(name)
+//	defer C.free(unsafe.Pointer(cs)) // memory from C.CString ... is freed by this deferred C.free when the function returns
+//	specs.name = cs
+//	return &specs
+//
+// A deferred call given a slice whose elements it frees, when the slice
+// is appended to after the defer statement: the call got the slice's
+// length at the defer, and the appended memory leaks.
+//
 // Memory stored in a field of a local struct variable is followed
 // there: a method with a pointer receiver that frees the field (defer
 // b.Free()) releases it.

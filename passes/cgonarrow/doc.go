@@ -32,13 +32,15 @@
 // condition bounds it (for l := 64; l <= 4096; l *= 2); the length of a
 // fixed-size array or of make([]byte, n) with n bounded; and a parameter
 // of an unexported function or of a closure whose every call passes a
-// bounded value. A check whose limit is itself larger than the C type's
+// bounded value; inside a closure called later, the checks before its
+// literal when nothing writes the variable after it. A check whose limit is itself larger than the C type's
 // maximum (if n > 64<<30) does not silence the finding; the message
 // names it.
 //
 // Not reported: counts of values wider than a byte (argv entries,
-// iovecs, poll items), indexes and other numbers whose names do not say
-// size or length, values compared with a limit the analysis cannot size
+// iovecs, poll items), values of enumerations (a defined integer type
+// with declared constants), indexes and other numbers whose names do not
+// say size or length, values compared with a limit the analysis cannot size
 // (the check a finding would ask for is there), and conversions whose
 // value never reaches C.
 package cgonarrow

@@ -57,8 +57,13 @@ func (c *checker) checked(key string, root *types.Var, at ast.Node, w *walk) bou
 			// A closure runs when it is called; only one called where
 			// it is written (cgo wraps calls in such closures) runs
 			// after the statements before it.
+			// Another closure runs later, but sees the value the
+			// variable had where the closure was written when nothing
+			// writes it from there on: the checks before the literal
+			// still hold (godror's checkExec(func() C.int { ... })
+			// under if n < cap(a)).
 			call, ok := c.parents[p].(*ast.CallExpr)
-			if !ok || ast.Unparen(call.Fun) != p {
+			if (!ok || ast.Unparen(call.Fun) != p) && (root == nil || c.writtenBetween(root, p.Pos(), c.funcEnd(p))) {
 				return unknown
 			}
 		case *ast.FuncDecl:
@@ -79,6 +84,19 @@ func (c *checker) checked(key string, root *types.Var, at ast.Node, w *walk) bou
 		}
 	}
 	return unknown
+}
+
+// funcEnd returns the end of the function declaration around n, or of
+// n itself outside one.
+func (c *checker) funcEnd(n ast.Node) token.Pos {
+	end := n.End()
+	for p := c.parents[n]; p != nil; p = c.parents[p] {
+		if fd, ok := p.(*ast.FuncDecl); ok {
+			return fd.End()
+		}
+		end = p.End()
+	}
+	return end
 }
 
 // guard returns the bound an if statement s before at proves for key:

@@ -84,13 +84,41 @@ func (c *checker) kind(e ast.Expr, depth int) valueKind {
 				return k
 			}
 		}
+		if isEnum(info.TypeOf(x)) {
+			return notLength
+		}
 		return nameKind(x.Name)
 	case *ast.SelectorExpr:
-		if _, ok := info.Selections[x]; ok {
+		if _, ok := info.Selections[x]; ok && !isEnum(info.TypeOf(x)) {
 			return nameKind(x.Sel.Name)
 		}
 	}
 	return notLength
+}
+
+// isEnum reports whether t is a defined integer type for which its
+// package declares constants: an enumeration (govips's Size: SizeBoth,
+// SizeUp, ...), whose values are choices, not sizes, whatever a
+// variable of it is called.
+func isEnum(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return false
+	}
+	if b, ok := named.Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
+		return false
+	}
+	consts := 0
+	scope := named.Obj().Pkg().Scope()
+	for _, name := range scope.Names() {
+		if k, ok := scope.Lookup(name).(*types.Const); ok && types.Identical(k.Type(), named) {
+			consts++
+			if consts == 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nameKind classifies a value of unknown origin by its name.

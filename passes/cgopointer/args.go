@@ -216,6 +216,45 @@ func (fc *funcCheck) foreignArray(l model.Loc) bool {
 	if !s.Array || s.Local || !s.Region.IsGo() || !strings.HasPrefix(l.Path, "[]") || len(fc.mem.Pins()) > 0 {
 		return false
 	}
-	_, isSlice := s.Type.Underlying().(*types.Slice)
-	return isSlice
+	if _, isSlice := s.Type.Underlying().(*types.Slice); !isSlice {
+		return false
+	}
+	return fc.mayBeForeignView(s.Value)
+}
+
+// mayBeForeignView reports whether a slice the function did not make
+// comes from code known to hand out slices of its own arrays. A plain
+// []byte parameter or a struct's slice field is nearly always a buffer
+// of its own, and asking every caller to prove otherwise costs more than
+// the rare panic it prevents: ffivet stays silent there. It reports:
+//
+//   - the parameter of a Read, Write, ReadAt or WriteAt method: io's
+//     callers (bufio, compress/flate, io.Copy) pass slices of the arrays
+//     inside their own structs;
+//   - a slice returned by a function of another package (bytes.Buffer's
+//     Bytes, json.Marshal's encoder buffer), whose body is not followed;
+//   - a slice taken out of an interface, which anyone may have made.
+func (fc *funcCheck) mayBeForeignView(v ssa.Value) bool {
+	switch v := v.(type) {
+	case *ssa.Parameter:
+		fn := v.Parent()
+		if fn == nil || fn.Signature.Recv() == nil {
+			return false
+		}
+		switch fn.Name() {
+		case "Read", "Write", "ReadAt", "WriteAt":
+			return v == fn.Params[1]
+		}
+		return false
+	case *ssa.Call:
+		// A call through a function value or an interface could be to
+		// anything, this package's own helpers included: silent.
+		callee := v.Call.StaticCallee()
+		return callee != nil && callee.Pkg != nil && callee.Pkg.Pkg != fc.pass.Pkg
+	case *ssa.TypeAssert:
+		return true
+	case *ssa.Extract:
+		return fc.mayBeForeignView(v.Tuple)
+	}
+	return false
 }

@@ -32,9 +32,15 @@
 //	p := &c.buf[0]
 //	C.fill(unsafe.Pointer(p), n) // cgo checks all of *c, which holds a func
 //
-// The same for an element of a slice the function did not allocate (a
-// parameter, a field, another function's result): its backing array
-// may be an array field of a struct that holds Go pointers.
+// The same for an element of a slice the function did not allocate and
+// that may be a view of another struct's array: the []byte parameter of
+// a Read, Write, ReadAt or WriteAt method (io's callers pass slices of
+// their own buffers), a slice returned by another package's function
+// (bytes.Buffer's Bytes), or one taken out of an interface. A plain
+// []byte parameter of another function, a struct's slice field and the
+// result of the package's own helpers are nearly always buffers of their
+// own: ffivet stays silent there rather than ask every caller to prove
+// it.
 //
 // A C function that keeps a Go pointer (its body stores it in a global
 // or a structure that outlives the call, or, without a body, it takes a

@@ -3,7 +3,6 @@ package cgounsafe
 import (
 	_ "embed"
 	"go/ast"
-	"go/token"
 	"path/filepath"
 	"strings"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/ffivet/ffivet/internal/checkutil"
 	"github.com/ffivet/ffivet/model"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ssa"
 )
 
 //go:embed doc.go
@@ -91,25 +89,4 @@ func (c *checker) stripConversions(e ast.Expr) ast.Expr {
 		}
 		e = call.Args[0]
 	}
-}
-
-// findCall returns the call expression of fn's syntax whose opening
-// parenthesis is at lparen.
-func findCall(fn *ssa.Function, lparen token.Pos) *ast.CallExpr {
-	syn := fn.Syntax()
-	if syn == nil {
-		return nil
-	}
-	var found *ast.CallExpr
-	ast.Inspect(syn, func(n ast.Node) bool {
-		if found != nil {
-			return false
-		}
-		if c, ok := n.(*ast.CallExpr); ok && c.Lparen == lparen {
-			found = c
-			return false
-		}
-		return true
-	})
-	return found
 }

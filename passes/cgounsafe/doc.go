@@ -39,7 +39,9 @@
 //	C.submit(&req) // add runtime.KeepAlive(buf) after the call
 //
 // Not reported: views whose length is a constant, views through arrays
-// of a real size (below 65536 elements), unsafe.Slice; buffers that are
+// of a real size (below 65536 elements) and through the largest array a
+// 32-bit target allows (MaxInt32 bytes: the idiom caps only data of
+// 2 GiB or more), unsafe.Slice; buffers that are
 // terminated after the call (buf[n] = 0), that C filled with room left
 // for a terminator (len(buf)-1), or whose length the code ignores; C
 // functions with a body, which ffivet cannot tell apart from ones that

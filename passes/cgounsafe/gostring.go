@@ -60,7 +60,7 @@ func (c *checker) unterminatedFill(fn *ssa.Function, mem *model.Memory, events [
 				continue
 			}
 			arg := "p"
-			if call := findCall(fn, gs.Pos); call != nil && len(call.Args) == 1 {
+			if call := model.CallAt(fn, gs.Pos); call != nil && len(call.Args) == 1 {
 				arg = checkutil.ExprString(call.Args[0])
 			}
 			c.pass.Report(analysis.Diagnostic{
@@ -184,7 +184,7 @@ var lengthSuffixes = []string{"_len", "len", "_length", "length", "_size", "size
 // countedField reports C.GoString of a char pointer field of a C struct
 // whose length is in a field named after it, and reports whether it did.
 func (c *checker) countedField(fn *ssa.Function, ev *model.Event) bool {
-	call := findCall(fn, ev.Pos)
+	call := model.CallAt(fn, ev.Pos)
 	if call == nil || len(call.Args) != 1 {
 		return false
 	}

@@ -38,3 +38,25 @@ func (b *Buf) Free() {
 	C.free(b.P)
 	b.P = nil
 }
+
+// A Handle owns C memory, released by its methods: what each method
+// does to the field reaches other packages as facts.
+type Handle struct {
+	p unsafe.Pointer
+}
+
+// NewHandle returns a Handle holding a C copy of s.
+func NewHandle(s string) *Handle {
+	return &Handle{p: unsafe.Pointer(C.CString(s))}
+}
+
+// Destroy releases the memory and leaves the field set.
+func (h *Handle) Destroy() {
+	C.free(h.p)
+}
+
+// Close releases the memory and clears the field.
+func (h *Handle) Close() {
+	C.free(h.p)
+	h.p = nil
+}

@@ -114,3 +114,17 @@ func writeResliced(b []byte, i int) int {
 	b = b[:i]
 	return int(C.write_buf(unsafe.Pointer(&b[0]), C.int(len(b)))) // want `C\.int\(len\(b\)\) can truncate a length passed to C\.write_buf`
 }
+
+// The same closure, but n is written after the closure is made: when
+// the closure runs, the check before it no longer holds.
+func setFromReaderLater(read func([]byte) int, run func(func() C.int) int, b []byte) int {
+	n := read(b)
+	if n >= 1<<31-1 {
+		return 0
+	}
+	f := func() C.int {
+		return C.write_buf(unsafe.Pointer(&b[0]), C.int(n)) // want `C\.int\(n\) can truncate a length passed to C\.write_buf`
+	}
+	n = len(b)
+	return run(f)
+}

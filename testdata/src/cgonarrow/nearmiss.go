@@ -198,3 +198,31 @@ func lookupTrimmed(addr unsafe.Pointer) []byte {
 func nameTrimmed(addr unsafe.Pointer, b []byte) int {
 	return int(C.get_name(addr, (*C.char)(unsafe.Pointer(&b[0])), C.uint32_t(len(b))))
 }
+
+// An enumeration named like a size: govips's Size (SizeBoth, SizeUp,
+// ...) is the VipsSize option of vips_thumbnail, a choice, not a count.
+type Size int
+
+const (
+	SizeBoth Size = iota
+	SizeUp
+	SizeDown
+)
+
+func thumbnail(p unsafe.Pointer, size Size) int {
+	return int(C.set_buffer_size(p, C.int(size)))
+}
+
+// A closure called later sees the value checked before it was written,
+// when nothing writes the variable after (godror's setLob:
+// checkExec(func() C.int { ... }) under if n < cap(a)).
+func setFromReader(read func([]byte) int, run func(func() C.int) int) int {
+	var a [1 << 20]byte
+	n := read(a[:])
+	if n < cap(a) {
+		return run(func() C.int {
+			return C.write_buf(unsafe.Pointer(&a[0]), C.int(n))
+		})
+	}
+	return 0
+}

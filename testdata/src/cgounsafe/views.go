@@ -12,7 +12,10 @@ static uint8_t *buffer_data(size_t *size) { *size = 16; return calloc(16, 1); }
 */
 import "C"
 
-import "unsafe"
+import (
+	"math"
+	"unsafe"
+)
 
 // golongtail's NativeBuffer.ToBuffer viewed a buffer through
 // (*[1 << 30]byte) and panicked on a 1 GB store index
@@ -45,10 +48,11 @@ func samples(n int) []C.sample {
 	return view
 }
 
-// miekg/pkcs11's memBytes used (*[math.MaxInt32]byte), a type larger
-// than the address space of MIPS32 (miekg/pkcs11 PR #192).
-func memBytes(p unsafe.Pointer, n uintptr) []byte {
-	return (*[1<<31 - 1]byte)(p)[:n:n] // want `views the memory at p through an array of 2147483647 elements: .* \(slice bounds out of range\) and the array type does not fit a 32-bit target`
+// wasmtime-go's Memory.UnsafeData viewed memory through (*[1 << 31]byte),
+// a type larger than a 32-bit target allows (bytecodealliance/wasmtime-go
+// PR #200).
+func unsafeData(p unsafe.Pointer, n uintptr) []byte {
+	return (*[1 << 31]byte)(p)[:n:n] // want `views the memory at p through an array of 2147483648 elements: .* \(slice bounds out of range\) and the array type does not fit a 32-bit target`
 }
 
 // Near misses.
@@ -77,4 +81,16 @@ func third(p unsafe.Pointer) C.int {
 // A slice of an ordinary Go array.
 func prefix(a *[1 << 20]byte, n int) []byte {
 	return a[:n]
+}
+
+// miekg/pkcs11's memBytes after PR #192, and go-sqlite3's argv views:
+// the largest array a 32-bit target allows is the idiom for a view of
+// any length; it caps only data of 2 GiB or more.
+func memBytes(p unsafe.Pointer, n uintptr) []byte {
+	const maxIndex int32 = (1 << 31) - 1
+	return (*[maxIndex]byte)(p)[:n:n]
+}
+
+func args(argv unsafe.Pointer, argc C.int) []*C.char {
+	return (*[(math.MaxInt32 - 1) / unsafe.Sizeof((*C.char)(nil))]*C.char)(argv)[:argc:argc]
 }
