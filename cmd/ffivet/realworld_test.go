@@ -40,12 +40,9 @@ var realWorldGroups = []realWorldGroup{
 		modules:  []string{"github.com/mattn/go-sqlite3 v1.14.52"},
 		packages: []string{"github.com/mattn/go-sqlite3"},
 		findings: []string{
-			"callback.go:37 cgounsafe",
-			"callback.go:44 cgounsafe",
 			"callback.go:80 cgosig",
 			"sqlite3.go:1031 cgonarrow",
 			"sqlite3.go:2062 cgonarrow",
-			"sqlite3.go:2772 cgounsafe",
 			"sqlite3.go:734 cgosig",
 			"sqlite3_context.go:107 cgonarrow",
 			"sqlite3_context.go:59 cgopointer",
@@ -70,7 +67,6 @@ var realWorldGroups = []realWorldGroup{
 			"gozstd.go:327 cgopointer",
 			"gozstd.go:335 cgopointer",
 			"gozstd.go:335 cgopointer",
-			"zstd_stream.go:494 cgopointer",
 		},
 	},
 	{
@@ -88,7 +84,6 @@ var realWorldGroups = []realWorldGroup{
 			"adminapi.go:2060 cgoalloc",
 			"adminapi.go:2246 cgoalloc",
 			"error.go:164 cgoalloc",
-			"message.go:205 cgoalloc",
 			"message.go:207 cgounsafe",
 		},
 	},
@@ -163,9 +158,6 @@ var realWorldGroups = []realWorldGroup{
 		findings: []string{
 			"arithmetic.go:48 cgonarrow",
 			"header.go:200 cgopointer",
-			"resample.go:103 cgonarrow",
-			"resample.go:108 cgonarrow",
-			"resample.go:57 cgonarrow",
 			"resample.go:76 cgonarrow",
 			"vips.go:380 cgopointer",
 			"vips.go:625 cgopointer",
