@@ -158,7 +158,6 @@ var realWorldGroups = []realWorldGroup{
 		findings: []string{
 			"arithmetic.go:48 cgonarrow",
 			"header.go:200 cgopointer",
-			"resample.go:76 cgonarrow",
 			"vips.go:380 cgopointer",
 			"vips.go:625 cgopointer",
 			"vips.go:638 cgopointer",
@@ -248,7 +247,6 @@ var realWorldGroups = []realWorldGroup{
 			"pkcs11.go:975 cgonarrow",
 			"pkcs11.go:985 cgonarrow",
 			"pkcs11.go:985 cgonarrow",
-			"types.go:71 cgounsafe",
 		},
 	},
 	{
