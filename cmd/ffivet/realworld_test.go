@@ -45,7 +45,6 @@ var realWorldGroups = []realWorldGroup{
 			"sqlite3.go:2062 cgonarrow",
 			"sqlite3.go:734 cgosig",
 			"sqlite3_context.go:107 cgonarrow",
-			"sqlite3_context.go:59 cgopointer",
 		},
 	},
 	{
@@ -158,10 +157,6 @@ var realWorldGroups = []realWorldGroup{
 		findings: []string{
 			"arithmetic.go:48 cgonarrow",
 			"header.go:200 cgopointer",
-			"vips.go:380 cgopointer",
-			"vips.go:625 cgopointer",
-			"vips.go:638 cgopointer",
-			"vips.go:777 cgopointer",
 			"vips.go:98 cgoalloc",
 		},
 	},
