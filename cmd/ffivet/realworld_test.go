@@ -291,7 +291,6 @@ var realWorldGroups = []realWorldGroup{
 			"stmt.go:2242 cgonarrow",
 			"stmt.go:2367 cgonarrow",
 			"stmt.go:2373 cgonarrow",
-			"stmt.go:2520 cgonarrow",
 			"stmt.go:606 cgonarrow",
 			"stmt.go:944 cgonarrow",
 			"subscr.go:224 cgonarrow",
