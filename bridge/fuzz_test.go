@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -97,6 +98,23 @@ func isSubsequence(s, t string) bool {
 // preambleSpan independently finds the lines of the doc comments that
 // make up the preamble: the first and last line, or 0, 0 when the file
 // imports "C" without one. ok is false when there is no import "C".
+// commentEndLine returns the line on which c ends in src. The scanner
+// drops carriage returns from a general comment's text and computes its
+// End from the shorter text, so a lone \r moves End onto an earlier
+// line: count the newlines of the source up to the closing */ instead.
+func commentEndLine(fset *token.FileSet, src []byte, c *ast.Comment) int {
+	pos := fset.PositionFor(c.Pos(), false)
+	if !strings.HasPrefix(c.Text, "/*") {
+		return pos.Line
+	}
+	rest := src[pos.Offset+2:]
+	closing := bytes.Index(rest, []byte("*/"))
+	if closing < 0 {
+		return fset.PositionFor(c.End(), false).Line
+	}
+	return pos.Line + bytes.Count(rest[:closing], []byte("\n"))
+}
+
 func preambleSpan(src []byte) (start, end int, ok bool) {
 	fset := token.NewFileSet()
 	f, _ := parser.ParseFile(fset, "fuzz.go", src, parser.ImportsOnly|parser.ParseComments)
@@ -124,7 +142,7 @@ func preambleSpan(src []byte) (start, end int, ok bool) {
 			if start == 0 {
 				start = fset.PositionFor(doc.Pos(), false).Line
 			}
-			end = fset.PositionFor(doc.End(), false).Line
+			end = commentEndLine(fset, src, doc.List[len(doc.List)-1])
 		}
 	}
 	return start, end, ok
