@@ -136,7 +136,7 @@ func (v Verdict) String() string {
 // when every one is a failure value, unknown otherwise.
 func (s SuccessTest) Branch(op token.Token, k constant.Value, taken, unsigned bool) Verdict {
 	if !taken {
-		op = negateComparison(op)
+		op = NegateComparison(op)
 	}
 	if k == nil || k.Kind() == constant.Unknown {
 		// nil: only pointers and errors compare with it.
@@ -152,7 +152,7 @@ func (s SuccessTest) Branch(op token.Token, k constant.Value, taken, unsigned bo
 		switch op {
 		case success:
 			return SaysSuccess
-		case negateComparison(success):
+		case NegateComparison(success):
 			return SaysFailure
 		}
 		return SaysUnknown
@@ -222,9 +222,9 @@ func (s SuccessTest) Branch(op token.Token, k constant.Value, taken, unsigned bo
 	return SaysUnknown
 }
 
-// negateComparison returns the comparison that holds exactly when op
+// NegateComparison returns the comparison that holds exactly when op
 // does not, or token.ILLEGAL for anything but a comparison.
-func negateComparison(op token.Token) token.Token {
+func NegateComparison(op token.Token) token.Token {
 	negated, _ := comparison(op)
 	return negated
 }

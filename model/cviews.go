@@ -61,7 +61,7 @@ func (v *cViews) scan(res *Result, fn *ssa.Function) {
 					}
 				}
 				if s := sliceElemThrough(x); s != nil {
-					root := convRoot(x)
+					root := stripConversions(x)
 					headerSlices[root] = append(headerSlices[root], s)
 				}
 				v.handle(mem(), x.Type(), x.X)
@@ -69,12 +69,12 @@ func (v *cViews) scan(res *Result, fn *ssa.Function) {
 				v.handle(mem(), x.Type(), x.X)
 			case *ssa.Store:
 				if fa, ok := x.Addr.(*ssa.FieldAddr); ok && fa.Field == 0 && isSliceHeaderPtr(fa.X.Type()) && mem().cAddress(x.Val) {
-					headerData[convRoot(fa.X)] = true
+					headerData[stripConversions(fa.X)] = true
 				}
 				// hdr := reflect.SliceHeader{...} builds the literal
 				// in a temporary and copies it.
 				if ld, ok := x.Val.(*ssa.UnOp); ok && ld.Op == token.MUL && isSliceHeaderPtr(x.Addr.Type()) {
-					headerCopies = append(headerCopies, [2]ssa.Value{convRoot(x.Addr), convRoot(ld.X)})
+					headerCopies = append(headerCopies, [2]ssa.Value{stripConversions(x.Addr), stripConversions(ld.X)})
 				}
 			}
 		}
@@ -162,22 +162,6 @@ func sliceElemThrough(x *ssa.Convert) types.Type {
 		}
 	}
 	return nil
-}
-
-// convRoot strips pointer conversions: the variable behind
-// (*reflect.SliceHeader)(unsafe.Pointer(&s)) is s.
-func convRoot(v ssa.Value) ssa.Value {
-	for range 8 {
-		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
-		default:
-			return v
-		}
-	}
-	return v
 }
 
 func isSliceHeaderPtr(t types.Type) bool {

@@ -1,6 +1,7 @@
 package cgonarrow
 
 import (
+	"github.com/ffivet/ffivet/bridge"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -192,14 +193,14 @@ func (c *checker) upper(cond ast.Expr, key string, when bool, w *walk) bound {
 		case token.LSS, token.LEQ, token.GTR, token.GEQ:
 			op := x.Op
 			if !when {
-				op = negate(op)
+				op = bridge.NegateComparison(op)
 			}
 			var limit ast.Expr
 			switch {
 			case c.exprKey(x.X) == key:
 				limit = x.Y
 			case c.exprKey(x.Y) == key:
-				limit, op = x.X, mirror(op)
+				limit, op = x.X, bridge.SwapComparison(op)
 			default:
 				return unknown
 			}
@@ -227,36 +228,6 @@ func (c *checker) upper(cond ast.Expr, key string, when bool, w *walk) bound {
 func (c *checker) isConst(e ast.Expr, v bool) bool {
 	tv, ok := c.pass.TypesInfo.Types[ast.Unparen(e)]
 	return ok && tv.Value != nil && tv.Value.Kind() == constant.Bool && constant.BoolVal(tv.Value) == v
-}
-
-// negate returns the comparison that holds when op does not.
-func negate(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GEQ
-	case token.LEQ:
-		return token.GTR
-	case token.GTR:
-		return token.LEQ
-	case token.GEQ:
-		return token.LSS
-	}
-	return op
-}
-
-// mirror returns op with its operands swapped: a < b is b > a.
-func mirror(op token.Token) token.Token {
-	switch op {
-	case token.LSS:
-		return token.GTR
-	case token.LEQ:
-		return token.GEQ
-	case token.GTR:
-		return token.LSS
-	case token.GEQ:
-		return token.LEQ
-	}
-	return op
 }
 
 // writtenBetween reports whether v is written between two positions.

@@ -65,7 +65,7 @@ func (c *checker) view(f *ast.File, s *ast.SliceExpr) {
 	}
 	elemSize := c.pass.TypesSizes.Sizeof(arr.Elem())
 	size := arr.Len() * elemSize
-	if fitsThirtyTwo := size >= 0 && size <= 1<<31-1; fitsThirtyTwo && size > 1<<31-1-max(elemSize, 1) {
+	if size <= 1<<31-1 && size > 1<<31-1-max(elemSize, 1) {
 		// The largest array a 32-bit target allows, (*[MaxInt32/size]T):
 		// the idiom for a view of any length. It caps only data of 2 GiB
 		// or more, which counts C hands to Go (argc, a column count, a
