@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,6 +83,8 @@ type options struct {
 	cgo           string // types or run: see -cgo
 	list          bool
 	version       versionFlag
+	cpuprofile    string
+	memprofile    string
 }
 
 // run is ffivet's main program, apart from go vet's protocol: it parses
@@ -101,6 +105,8 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	fs.StringVar(&opts.cgo, "cgo", "run", cgoUsage)
 	fs.BoolVar(&opts.list, "list", false, "list the checks and exit")
 	fs.Var(&opts.version, "V", "print the version and exit (-V=full: in the form go vet expects of a tool)")
+	fs.StringVar(&opts.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to `file`")
+	fs.StringVar(&opts.memprofile, "memprofile", "", "write a heap profile at the end of the run to `file`")
 
 	enabled := make(map[*analysis.Analyzer]*triState)
 	for _, a := range analyzers {
@@ -180,14 +186,62 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}
-	return d.checkCached(args, patterns, selected(analyzers, enabled))
+	stop, err := startProfiles(opts.cpuprofile, opts.memprofile)
+	if err != nil {
+		fmt.Fprintf(stderr, "ffivet: %v\n", err)
+		return exitFailure
+	}
+	code := d.checkCached(args, patterns, selected(analyzers, enabled))
+	if err := stop(); err != nil {
+		fmt.Fprintf(stderr, "ffivet: %v\n", err)
+		return exitFailure
+	}
+	return code
+}
+
+// startProfiles starts a CPU profile into cpu and returns the function
+// that stops it and writes a heap profile into mem; empty names skip
+// either.
+func startProfiles(cpu, mem string) (stop func() error, err error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			cpuFile.Close()
+			return nil, err
+		}
+	}
+	return func() error {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			if err := cpuFile.Close(); err != nil {
+				return err
+			}
+		}
+		if mem == "" {
+			return nil
+		}
+		f, err := os.Create(mem)
+		if err != nil {
+			return err
+		}
+		runtime.GC()
+		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}, nil
 }
 
 // checkCached is check with the result cache: a run whose inputs are
 // unchanged prints what the run that cached them printed.
 func (d *driver) checkCached(args, patterns []string, analyzers []*analysis.Analyzer) int {
 	dir := resultCacheDir()
-	if dir == "" || d.opts.fix {
+	// A profiled run is there to be measured, not answered from the cache.
+	if dir == "" || d.opts.fix || d.opts.cpuprofile != "" || d.opts.memprofile != "" {
 		return d.check(patterns, analyzers)
 	}
 	key, ok := d.resultKey(args, patterns, analyzers)
