@@ -111,4 +111,3 @@ func TestResultCacheConcurrentWriters(t *testing.T) {
 		t.Errorf("cache holds %v, want key0..key3", names)
 	}
 }
-
