@@ -78,8 +78,8 @@ type keepsAnswer struct {
 }
 
 // A cUnit is one .c file of the package and the functions it declares
-// without defining them, outside system headers: the hand-written
-// prototypes that the check of //export prototypes reads. A unit that
+// without defining them, where the check of //export prototypes looks
+// for hand-written ones. A unit that
 // declares an //export function is translated and kept in Package.Units
 // for that check.
 type cUnit struct {
@@ -357,7 +357,8 @@ func computeSide(p *Package, cUnits []*Unit, read func(string) ([]byte, error)) 
 }
 
 // declaredOnly lists the functions a unit declares without a body,
-// outside system headers and the bridge's own headers.
+// outside the bridge's own headers: where the check of //export
+// prototypes looks for hand-written ones.
 func declaredOnly(u *Unit) []string {
 	if u.AST == nil {
 		return nil
@@ -377,7 +378,7 @@ func declaredOnly(u *Unit) []string {
 				continue
 			}
 			file := id.Declarator.Position().Filename
-			if filepath.Base(file) == exportHeaderName || file == "" || file[0] == '<' || isSystemPath(file) {
+			if filepath.Base(file) == exportHeaderName || file == "" || file[0] == '<' {
 				continue
 			}
 			out = append(out, id.Declarator.Name())
@@ -385,17 +386,6 @@ func declaredOnly(u *Unit) []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
-}
-
-// isSystemPath reports whether a header lies in a directory the C
-// compiler searches by default.
-func isSystemPath(file string) bool {
-	for _, dir := range []string{"/usr/include/", "/usr/lib/", "/usr/local/include/"} {
-		if len(file) > len(dir) && file[:len(dir)] == dir {
-			return true
-		}
-	}
-	return false
 }
 
 // applySide adds a C side to p, whose preamble units are collected:
