@@ -394,6 +394,7 @@ func declaredOnly(u *Unit) []string {
 func (p *Package) applySide(side *cSide) {
 	p.summaries = side.Summaries
 	p.keeps = side.Keeps
+	p.cDefs = side.Defs
 	for name, d := range side.Defs {
 		f := p.Funcs[name]
 		if f == nil || f.HasBody {

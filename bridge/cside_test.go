@@ -109,6 +109,23 @@ func TestSidePersists(t *testing.T) {
 	}
 }
 
+// An annotations file may name a function that only a .c file defines.
+func TestSideAnnotatesCOnly(t *testing.T) {
+	dir, files := sidePkg(t, true)
+	if err := os.WriteFile(filepath.Join(dir, AnnotationsFile), []byte("call_cb sets-errno\nno_such_func sets-errno\n"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	p := NewTranslator().Load(&Request{GoFiles: files})
+	var msgs []string
+	for _, w := range p.Warnings {
+		msgs = append(msgs, w.Msg)
+	}
+	want := []string{"annotations file names no_such_func, which the package's C does not declare"}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("warnings %q, want %q", msgs, want)
+	}
+}
+
 // The package is the same whether its C side is computed or read back.
 func TestSideSameUncached(t *testing.T) {
 	_, files := sidePkg(t, true)

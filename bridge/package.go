@@ -34,6 +34,7 @@ type Package struct {
 
 	summaries map[string]*Summary
 	keeps     map[string]map[int]keepsAnswer // KeepsValue's answers
+	cDefs     map[string]cDef                // the functions .c files define
 	typedefs  map[string]typedefLink         // see typedefLinks
 	knowledge *Knowledge
 }
