@@ -2,8 +2,8 @@ package model
 
 import (
 	"fmt"
-	"go/build"
 	"go/ast"
+	"go/build"
 	"go/token"
 	"go/types"
 	"os"
