@@ -111,7 +111,8 @@ func runModel(pass *analysis.Pass) (any, error) {
 			break
 		}
 	}
-	if !res.Cgo && !factImports || inStandardLibrary(pass) {
+	// A package loaded from export data has no syntax to model.
+	if !res.Cgo && !factImports || len(pass.Files) == 0 || inStandardLibrary(pass) {
 		return res, nil
 	}
 	if res.Cgo {

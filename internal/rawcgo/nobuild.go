@@ -29,7 +29,9 @@ const listMode = packages.NeedName | packages.NeedFiles | packages.NeedImports |
 // LoadNoBuild loads the packages matching patterns, with their
 // dependencies, as go/packages does in LoadAllSyntax mode, but without
 // building any of them: every package is parsed and type-checked from
-// source here, and a package with cgo files is type-checked in the raw
+// source here, except the standard library's dependencies, whose types
+// come from the export data in the go command's build cache (see
+// stdFromExportData), and a package with cgo files is type-checked in the raw
 // shape, its user files with C.x resolved against the declarations of
 // cgo's type pass (go tool cgo), which reads the preambles and headers
 // but compiles none of the package's C. cfg supplies the directory,
@@ -66,6 +68,8 @@ func LoadNoBuild(cfg *packages.Config, patterns ...string) (roots []*packages.Pa
 		extra:   map[string]*packages.Package{},
 		state:   map[*packages.Package]*loadState{},
 		cgoOut:  map[string]*cgoOutput{},
+
+		exported: map[*packages.Package]*types.Package{},
 	}
 	if l.sizes == nil {
 		l.sizes = types.SizesFor("gc", "amd64")
@@ -90,6 +94,15 @@ func LoadNoBuild(cfg *packages.Config, patterns ...string) (roots []*packages.Pa
 		}
 		roots = append(roots, p)
 	}
+	isRoot := map[*packages.Package]bool{}
+	var all []*packages.Package
+	for p := range packages.Postorder(listed) {
+		all = append(all, p)
+	}
+	for _, p := range roots {
+		isRoot[p] = true
+	}
+	l.stdFromExportData(all, isRoot)
 	for _, p := range roots {
 		l.start(p)
 	}
@@ -199,6 +212,10 @@ type noBuildLoader struct {
 
 	mu     sync.Mutex
 	cgoOut map[string]*cgoOutput // by package directory and files: a package and its test variant share it
+
+	// exported holds the types of the packages loaded from export data
+	// (see stdFromExportData), which are not parsed or type-checked.
+	exported map[*packages.Package]*types.Package
 }
 
 // cgoOutput is the result of cgo's type pass on one set of cgo files.
@@ -235,6 +252,11 @@ func (l *noBuildLoader) load(p *packages.Package) {
 	p.TypesSizes = l.sizes
 	if p.PkgPath == "unsafe" {
 		p.Types = types.Unsafe
+		p.CompiledGoFiles = nil
+		return
+	}
+	if tp := l.exported[p]; tp != nil {
+		p.Types = tp
 		p.CompiledGoFiles = nil
 		return
 	}

@@ -55,3 +55,41 @@ func TestLoadNoBuild(t *testing.T) {
 		t.Errorf("cleanup left %s: %v", gotypes, err)
 	}
 }
+
+// The standard library's packages come from export data unless the
+// patterns name them.
+func TestLoadNoBuildStdFromExportData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs cgo and gcc")
+	}
+	roots, cleanup, err := LoadNoBuild(&packages.Config{Dir: filepath.Join("..", "..")}, "./testdata/src/demo", "errors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cleanup()
+	var demo, errs *packages.Package
+	for _, p := range roots {
+		switch p.PkgPath {
+		case "errors":
+			errs = p
+		default:
+			demo = p
+		}
+	}
+	if demo == nil || errs == nil {
+		t.Fatalf("roots %v, want the demo and errors", roots)
+	}
+	if len(errs.Syntax) == 0 || errs.TypesInfo == nil {
+		t.Error("errors, named by the patterns, was not type-checked from source")
+	}
+	dep := demo.Imports["runtime/cgo"]
+	if dep == nil || dep.Types == nil || !dep.Types.Complete() {
+		t.Fatal("runtime/cgo not loaded")
+	}
+	if len(dep.Syntax) != 0 || dep.TypesInfo != nil {
+		t.Errorf("runtime/cgo was type-checked from source (%d files), want its export data", len(dep.Syntax))
+	}
+	for _, e := range demo.Errors {
+		t.Errorf("%s: %v", demo.ID, e)
+	}
+}
