@@ -187,6 +187,10 @@ func (c *typeConv) classify(r CRef) *cName {
 		n.c = BuiltinCMalloc
 	}
 	scope := c.unit.AST.Scope
+	if t, ok := strings.CutPrefix(r.Name, "sizeof_"); ok {
+		c.sizeof(n, t)
+		return n
+	}
 	if IsBuiltin(n.c) {
 		n.kind = "func"
 		n.fn = c.prologFunc(n.c)
@@ -237,10 +241,34 @@ func (c *typeConv) classify(r CRef) *cName {
 
 // cname is cgo's spelling in C of a name written after "C.".
 func cname(s string) string {
-	if strings.HasPrefix(s, "sizeof_") {
-		unsupported("C.sizeof_ names are left to cgo")
+	if t, ok := strings.CutPrefix(s, "sizeof_"); ok {
+		return "sizeof(" + cname(t) + ")"
 	}
 	return CTypeName(s)
+}
+
+// sizeof classifies C.sizeof_T: an integer constant of type size_t
+// (unsigned long on the targets cgo supports).
+func (c *typeConv) sizeof(n *cName, spelled string) {
+	tn := c.classify(CRef{Name: spelled, Value: true})
+	if tn.kind != "type" {
+		unsupported("sizeof of something that is not a type")
+	}
+	var size int64
+	if tn.typ == nil {
+		at, ok := c.unit.AST.ABI.Types[tn.basic]
+		if !ok {
+			unsupported("the size of %s is not known", tn.c)
+		}
+		size = at.Size
+	} else {
+		lay := c.lay.layout(tn.typ, 0)
+		if lay == nil || lay.Size < 0 {
+			unsupported("the size of %s is not known", tn.c)
+		}
+		size = lay.Size
+	}
+	n.kind, n.konst, n.typed, n.basic = "iconst", fmt.Sprintf("%#x", uint64(size)), true, cc.ULong
 }
 
 // prologFunc returns the declaration of one of cgo's builtins in the
@@ -384,8 +412,11 @@ func (c *typeConv) declare(n *cName) {
 		v.vars[mangled] = fmt.Sprintf("//go:linkname __cgo_%[1]s %[1]s\n//go:cgo_import_static %[1]s\nvar __cgo_%[1]s byte\nvar %[2]s *%[3]s = (*%[3]s)(unsafe.Pointer(&__cgo_%[1]s))\n",
 			n.c, mangled, g.expr)
 	case "iconst", "fconst", "sconst":
-		if n.typed {
+		switch {
+		case n.typed && n.typ != nil:
 			c.typeOf(n.typ)
+		case n.typed:
+			c.basic(n.basic)
 		}
 		mangled := "_C" + n.kind + "_" + n.ref.Name
 		v.consts[mangled] = fmt.Sprintf("const %s = %s\n", mangled, n.konst)
@@ -403,7 +434,9 @@ func (c *typeConv) declare(n *cName) {
 			v.vars[mangled] = fmt.Sprintf("//go:linkname __cgo_%[1]s %[1]s\n//go:cgo_import_static %[1]s\nvar __cgo_%[1]s byte\nvar %[2]s unsafe.Pointer = (unsafe.Pointer)(unsafe.Pointer(&__cgo_%[1]s))\n",
 				n.c, mangled)
 		}
-		if n.ref.Call {
+		if n.ref.Call || n.ref.Call2 {
+			// cgo keeps _Cfunc_f for the errno form too, and go/types
+			// resolves C.f to it in the raw shape.
 			v.funcs["_Cfunc_"+n.ref.Name] = v.funcDecl(n, ft, false)
 		}
 		if n.ref.Call2 {

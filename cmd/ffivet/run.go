@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"golang.org/x/tools/go/analysis"
@@ -377,9 +378,20 @@ func (d *driver) load(patterns []string, allSyntax bool) ([]*packages.Package, e
 		pkgs, err = packages.Load(cfg, patterns...)
 	} else {
 		var cleanup func()
-		pkgs, cleanup, err = rawcgo.LoadNoBuild(cfg, patterns...)
+		var mu sync.Mutex
+		var warnings []string
+		opts := rawcgo.NoBuildOptions{Warn: func(pkgPath string, w bridge.Warning) {
+			mu.Lock()
+			defer mu.Unlock()
+			warnings = append(warnings, report.WarningText(pkgPath, w, d.cwd))
+		}}
+		pkgs, cleanup, err = rawcgo.LoadNoBuildWith(cfg, opts, patterns...)
 		if cleanup != nil {
 			d.cleanup = append(d.cleanup, cleanup)
+		}
+		slices.Sort(warnings)
+		for _, w := range slices.Compact(warnings) {
+			d.errorf("%s", w)
 		}
 	}
 	if err != nil {

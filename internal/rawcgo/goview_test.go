@@ -1,0 +1,232 @@
+package rawcgo
+
+import (
+	"fmt"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ffivet/ffivet/bridge"
+	"golang.org/x/tools/go/packages"
+)
+
+// TestBridgeViewAgreesWithCgo loads every cgo corpus twice, with the
+// declarations the bridge writes and with those of cgo's type pass, and
+// requires the same cgo names in both package scopes, with types of the
+// same structure (field names, sizes and offsets, signatures) and the
+// same constant values.
+func TestBridgeViewAgreesWithCgo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs cgo and gcc")
+	}
+	root := filepath.Join("..", "..")
+	var dirs []string
+	for _, base := range []string{"testdata/src", "cmd/ffivet/testdata"} {
+		ents, err := os.ReadDir(filepath.Join(root, base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if e.IsDir() {
+				dirs = append(dirs, "./"+base+"/"+e.Name())
+			}
+		}
+	}
+	var mu sync.Mutex
+	warnings := map[string][]string{}
+	load := func(cgoTypePass bool) map[string]*packages.Package {
+		opts := NoBuildOptions{CgoTypePass: cgoTypePass, Warn: func(pkg string, w bridge.Warning) {
+			mu.Lock()
+			defer mu.Unlock()
+			warnings[pkg] = append(warnings[pkg], w.String())
+		}}
+		roots, cleanup, err := LoadNoBuildWith(&packages.Config{Dir: root}, opts, dirs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(cleanup)
+		byPath := map[string]*packages.Package{}
+		for _, p := range roots {
+			byPath[p.PkgPath] = p
+		}
+		return byPath
+	}
+	fromBridge, fromCgo := load(false), load(true)
+	compared := 0
+	for path, cp := range fromCgo {
+		bp := fromBridge[path]
+		if bp == nil || cp.Types == nil || bp.Types == nil || !declaresCgo(cp.Types) {
+			continue
+		}
+		if len(cp.Errors) > 0 {
+			continue // cgo rejects the package: nothing to agree with
+		}
+		compared++
+		for _, w := range warnings[path] {
+			t.Errorf("%s: bridge view not used: %s", path, w)
+		}
+		for _, e := range bp.Errors {
+			t.Errorf("%s with the bridge's declarations: %v", path, e)
+		}
+		cs, bs := cgoNames(cp.Types), cgoNames(bp.Types)
+		for _, name := range cs {
+			if !slices.Contains(bs, name) {
+				t.Errorf("%s: cgo declares %s, the bridge does not", path, name)
+			}
+		}
+		for _, name := range bs {
+			if !slices.Contains(cs, name) {
+				t.Errorf("%s: the bridge declares %s, cgo does not", path, name)
+				continue
+			}
+			if d := sameObject(cp.Types.Scope().Lookup(name), bp.Types.Scope().Lookup(name)); d != "" {
+				t.Errorf("%s: %s differs: %s", path, name, d)
+			}
+		}
+	}
+	if compared < 10 {
+		t.Errorf("compared %d packages, want the corpora", compared)
+	}
+}
+
+func declaresCgo(pkg *types.Package) bool { return len(cgoNames(pkg)) > 0 }
+
+// cgoNames lists the names cgo declares for C entities.
+func cgoNames(pkg *types.Package) []string {
+	var names []string
+	for _, name := range pkg.Scope().Names() {
+		if k, _ := bridge.ParseName(name); k != bridge.NotCgo {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+var gcSizes = types.SizesFor("gc", "amd64")
+
+func sameObject(a, b types.Object) string {
+	if fmt.Sprintf("%T", a) != fmt.Sprintf("%T", b) {
+		return fmt.Sprintf("%T and %T", a, b)
+	}
+	if ca, ok := a.(*types.Const); ok {
+		cb := b.(*types.Const)
+		if ca.Val().Kind() != cb.Val().Kind() || !constant.Compare(ca.Val(), token.EQL, cb.Val()) {
+			return fmt.Sprintf("value %v and %v", ca.Val(), cb.Val())
+		}
+	}
+	return sameType(a.Type(), b.Type(), map[[2]string]bool{})
+}
+
+// sameType compares types from two packages by structure: named types
+// by name and underlying type, structs by field names, types and
+// offsets.
+func sameType(a, b types.Type, seen map[[2]string]bool) string {
+	a, b = types.Unalias(a), types.Unalias(b)
+	switch a := a.(type) {
+	case *types.Named:
+		b, ok := b.(*types.Named)
+		if !ok {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		if a.Obj().Name() != b.Obj().Name() {
+			return fmt.Sprintf("%s and %s", a.Obj().Name(), b.Obj().Name())
+		}
+		key := [2]string{a.Obj().Name(), b.Obj().Name()}
+		if seen[key] {
+			return ""
+		}
+		seen[key] = true
+		if d := sameType(a.Underlying(), b.Underlying(), seen); d != "" {
+			return a.Obj().Name() + ": " + d
+		}
+		return ""
+	case *types.Basic:
+		if b, ok := b.(*types.Basic); !ok || a.Kind() != b.Kind() {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		return ""
+	case *types.Pointer:
+		b, ok := b.(*types.Pointer)
+		if !ok {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		return sameType(a.Elem(), b.Elem(), seen)
+	case *types.Slice:
+		b, ok := b.(*types.Slice)
+		if !ok {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		return sameType(a.Elem(), b.Elem(), seen)
+	case *types.Array:
+		b, ok := b.(*types.Array)
+		if !ok || a.Len() != b.Len() {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		return sameType(a.Elem(), b.Elem(), seen)
+	case *types.Struct:
+		b, ok := b.(*types.Struct)
+		if !ok || a.NumFields() != b.NumFields() {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		if gcSizes.Sizeof(a) != gcSizes.Sizeof(b) {
+			return fmt.Sprintf("size %d and %d", gcSizes.Sizeof(a), gcSizes.Sizeof(b))
+		}
+		fa, fb := fieldsOf(a), fieldsOf(b)
+		oa, ob := gcSizes.Offsetsof(fa), gcSizes.Offsetsof(fb)
+		for i := range fa {
+			if fa[i].Name() != fb[i].Name() || oa[i] != ob[i] {
+				return fmt.Sprintf("field %d: %s at %d and %s at %d", i, fa[i].Name(), oa[i], fb[i].Name(), ob[i])
+			}
+			if d := sameType(fa[i].Type(), fb[i].Type(), seen); d != "" {
+				return "field " + fa[i].Name() + ": " + d
+			}
+		}
+		return ""
+	case *types.Signature:
+		b, ok := b.(*types.Signature)
+		if !ok || a.Variadic() != b.Variadic() {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		if d := sameType(a.Params(), b.Params(), seen); d != "" {
+			return "parameters: " + d
+		}
+		if d := sameType(a.Results(), b.Results(), seen); d != "" {
+			return "results: " + d
+		}
+		return ""
+	case *types.Tuple:
+		b, ok := b.(*types.Tuple)
+		if !ok || a.Len() != b.Len() {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		for i := range a.Len() {
+			if d := sameType(a.At(i).Type(), b.At(i).Type(), seen); d != "" {
+				return fmt.Sprintf("%d: %s", i, d)
+			}
+		}
+		return ""
+	case *types.Interface:
+		if b, ok := b.(*types.Interface); !ok || a.NumMethods() != b.NumMethods() {
+			return fmt.Sprintf("%v and %v", a, b)
+		}
+		return ""
+	}
+	if strings.TrimSpace(a.String()) != strings.TrimSpace(b.String()) {
+		return fmt.Sprintf("%v and %v", a, b)
+	}
+	return ""
+}
+
+func fieldsOf(s *types.Struct) []*types.Var {
+	fields := make([]*types.Var, s.NumFields())
+	for i := range fields {
+		fields[i] = s.Field(i)
+	}
+	return fields
+}
