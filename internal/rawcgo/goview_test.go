@@ -20,6 +20,7 @@ import (
 // type pass, with the name the warning must give.
 var fallbacks = map[string]string{
 	"github.com/ffivet/ffivet/bridge/testdata/pkgs/goviewmacro": "C.COUNTER_ALIAS",
+	"github.com/ffivet/ffivet/bridge/testdata/pkgs/badc":        "did not read the whole preamble",
 }
 
 // TestBridgeViewAgreesWithCgo loads every cgo corpus twice, with the

@@ -260,9 +260,6 @@ func (l *noBuildLoader) load(p *packages.Package) {
 	for _, dep := range p.Imports {
 		l.start(dep)
 	}
-	for _, dep := range p.Imports {
-		l.wait(dep)
-	}
 	p.Fset = l.fset
 	p.TypesSizes = l.sizes
 	if p.PkgPath == "unsafe" {
@@ -286,13 +283,27 @@ func (l *noBuildLoader) load(p *packages.Package) {
 		}
 	}
 	p.CompiledGoFiles = slices.Clone(p.GoFiles)
+	userFiles, userErrors := slices.Clone(p.Syntax), slices.Clone(p.Errors)
+	// The C declarations need only the package's own files: write them
+	// while the dependencies are type-checked.
+	declared := make(chan *cgoOutput, 1)
+	if len(cgoFiles) > 0 {
+		go func() { declared <- l.declarations(p, userFiles, cgoFiles) }()
+		for _, path := range cgoImports {
+			if dep := l.extra[path]; dep != nil && dep != p {
+				l.start(dep)
+			}
+		}
+	}
+	for _, dep := range p.Imports {
+		l.wait(dep)
+	}
 	if len(cgoFiles) == 0 {
 		l.check(p, false)
 		return
 	}
 	l.addCgoImports(p)
-	userFiles, userErrors := slices.Clone(p.Syntax), slices.Clone(p.Errors)
-	out := l.declarations(p, cgoFiles)
+	out := <-declared
 	l.addDeclarations(p, out.types, out.err)
 	l.check(p, true)
 	if out.fromBridge {
@@ -423,7 +434,7 @@ func (l *noBuildLoader) warn(p *packages.Package, w bridge.Warning) {
 // refer to, once for a package and its test variant: from the bridge
 // unless the options say otherwise or the bridge cannot, else by
 // running cgo's type pass.
-func (l *noBuildLoader) declarations(p *packages.Package, cgoFiles []string) *cgoOutput {
+func (l *noBuildLoader) declarations(p *packages.Package, syntax []*ast.File, cgoFiles []string) *cgoOutput {
 	dir := filepath.Dir(cgoFiles[0])
 	key := dir + "\x00" + strings.Join(cgoFiles, "\x00")
 	l.mu.Lock()
@@ -441,7 +452,7 @@ func (l *noBuildLoader) declarations(p *packages.Package, cgoFiles []string) *cg
 		}
 		out.types = filepath.Join(objdir, "_cgo_gotypes.go")
 		if !l.opts.CgoTypePass {
-			err := l.bridgeView(p, cgoFiles, out.types)
+			err := l.bridgeView(p, syntax, cgoFiles, out.types)
 			if err == nil {
 				out.fromBridge = true
 				return
@@ -479,7 +490,7 @@ func (l *noBuildLoader) cgoFallback(p *packages.Package, cgoFiles []string, out 
 // C names of p's cgo files (bridge.Package.GoView). The bridge's
 // package is the one the model loads later for the same files, so its C
 // is read once.
-func (l *noBuildLoader) bridgeView(p *packages.Package, cgoFiles []string, path string) error {
+func (l *noBuildLoader) bridgeView(p *packages.Package, syntax []*ast.File, cgoFiles []string, path string) error {
 	if l.env.GOOS != runtime.GOOS || l.env.GOARCH != runtime.GOARCH {
 		return fmt.Errorf("the bridge reads C for the host, not for %s/%s", l.env.GOOS, l.env.GOARCH)
 	}
@@ -487,7 +498,7 @@ func (l *noBuildLoader) bridgeView(p *packages.Package, cgoFiles []string, path 
 	bp := bridge.Load(&bridge.Request{GoFiles: files})
 	req := &bridge.GoViewRequest{Package: p.Name, ImportPath: p.PkgPath}
 	for _, name := range cgoFiles {
-		for _, f := range p.Syntax {
+		for _, f := range syntax {
 			if l.fset.File(f.Pos()).Name() == name {
 				req.Files = append(req.Files, bridge.GoViewFile{Path: name, Refs: bridge.CRefs(f)})
 			}
