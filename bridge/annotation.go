@@ -588,7 +588,9 @@ func (p *Package) readAnnotationsFile(name string, b []byte, own bool) {
 		}
 		f := p.Funcs[fn]
 		if f == nil {
-			if own {
+			// A function only a .c file defines is declared; what the
+			// annotation says of it is in the C side's summaries.
+			if _, inC := p.cDefs[fn]; own && !inC {
 				p.warn(pos, "annotations file names %s, which the package's C does not declare", fn)
 			}
 			continue

@@ -33,7 +33,9 @@ type Package struct {
 	Warnings []Warning
 
 	summaries map[string]*Summary
-	typedefs  map[string]typedefLink // see typedefLinks
+	keeps     map[string]map[int]keepsAnswer // KeepsValue's answers
+	cDefs     map[string]cDef                // the functions .c files define
+	typedefs  map[string]typedefLink         // see typedefLinks
 	knowledge *Knowledge
 }
 
@@ -282,25 +284,71 @@ func dirDigest(dirs []string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// build translates the package's units and collects their declarations.
+// build translates the package's units and collects their declarations:
+// the preamble units, whose declarations are what the Go side sees, and
+// the C side (see cSide), read from the cache or computed from all units.
 func (t *Translator) build(p *Package, goos, goarch, digest string, read func(string) ([]byte, error)) {
 	extra := map[string]string{exportHeaderName: p.exportHeader()}
+	request := func(name, text string) *unitRequest {
+		return &unitRequest{name: name, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest}
+	}
+	reads := map[string]string{}
+	cacheable := true
 	for _, pre := range p.Preambles {
 		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
-		u := t.translate(&unitRequest{name: pre.File, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
+		u := t.translate(request(pre.File, text))
+		cacheable = recordReads(reads, u) && cacheable
 		p.Units = append(p.Units, u)
 	}
+	p.collectUnits()
+
+	sources := map[string][]byte{}
 	for _, path := range p.CFiles {
 		src, err := read(path)
 		if err != nil {
 			p.warn(token.Position{Filename: path}, "cannot read: %v", err)
 			continue
 		}
-		u := t.translate(&unitRequest{name: path, text: string(src), flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
-		p.Units = append(p.Units, u)
+		sources[path] = src
 	}
-	// Units that include the same header fail in it the same way; say so
-	// once for the package.
+	key := t.sideKey(p, goos, goarch, sources, extra)
+	side := t.cachedSide(key)
+	if side == nil {
+		var cUnits []*Unit
+		for _, path := range p.CFiles {
+			if src, ok := sources[path]; ok {
+				u := t.translate(request(path, string(src)))
+				cacheable = recordReads(reads, u) && cacheable
+				cUnits = append(cUnits, u)
+			}
+		}
+		if !cacheable {
+			key = ""
+		}
+		side = t.storeSide(key, computeSide(p, cUnits, read), reads)
+		// A .c unit's syntax tree is not needed beyond its C side,
+		// unless the check of //export prototypes reads it (below).
+		for _, path := range p.CFiles {
+			if src, ok := sources[path]; ok && !slices.Contains(p.handUnits(side), path) {
+				t.forget(request(path, string(src)))
+			}
+		}
+	}
+	p.applySide(side)
+	for _, path := range p.handUnits(side) {
+		p.Units = append(p.Units, t.translate(request(path, string(sources[path]))))
+	}
+	p.guard(p.Dir, func() { p.readDeclFacts(read) })
+	p.applySideFacts(side)
+	if p.summaries == nil {
+		p.summaries = map[string]*Summary{}
+	}
+}
+
+// collectUnits collects the declarations of p's units. Units that
+// include the same header fail in it the same way; that is said once
+// for the package.
+func (p *Package) collectUnits() {
 	seen := map[Warning]bool{}
 	for _, w := range p.Warnings {
 		seen[w] = true
@@ -315,11 +363,6 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 		if u.AST != nil {
 			p.guard(u.Name, func() { p.collect(u) })
 		}
-	}
-	p.guard(p.Dir, func() { p.readDeclFacts(read) })
-	p.guard(p.Dir, func() { p.summaries = summarize(p) })
-	if p.summaries == nil {
-		p.summaries = map[string]*Summary{}
 	}
 }
 
