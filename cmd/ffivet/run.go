@@ -277,7 +277,8 @@ func selected(analyzers []*analysis.Analyzer, enabled map[*analysis.Analyzer]*tr
 }
 
 // cgoUsage documents -cgo, shared by the driver and the language server.
-const cgoUsage = "how to load cgo packages: `types` runs only cgo's type pass on the .go files and compiles none of the package's C; " +
+const cgoUsage = "how to load cgo packages: `types` type-checks the .go files against declarations of their C names written from the preambles " +
+	"(or by cgo's type pass where that is not possible) and compiles none of the package's C; " +
 	"run loads them as go build does, compiling the package's C first"
 
 // A driver checks packages once.
