@@ -313,14 +313,22 @@ func (c *typeConv) tagType(kw, tag string) cc.Type {
 // as written; any other constant expression is evaluated (by gcc for
 // cgo, by the C front end here) and has a type.
 func (c *typeConv) macro(n *cName, m *cc.Macro) {
+	// The definition as gcc -dM prints it: the tokens, a space where
+	// the source separated them.
+	var b strings.Builder
 	toks := m.ReplacementList()
-	if len(toks) == 1 {
-		text := toks[0].SrcStr()
+	for i, tok := range toks {
+		if i > 0 && len(tok.Sep()) > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(tok.SrcStr())
+	}
+	if text := b.String(); text != "" {
 		if i, err := strconv.ParseInt(text, 0, 64); err == nil {
 			n.kind, n.konst = "iconst", fmt.Sprintf("%#x", i)
 			return
 		}
-		if _, err := parser.ParseExpr(text); err == nil {
+		if _, err := parser.ParseExpr(text); err == nil && len(toks) == 1 {
 			switch text[0] {
 			case '\'':
 				n.kind, n.konst = "iconst", text

@@ -87,6 +87,9 @@ func (c *typeConv) typedef(name string, t cc.Type) *goType {
 	if g := c.typedefs[name]; g != nil {
 		return g
 	}
+	if uintptrTypedef(name) {
+		unsupported("typedef %s, which cgo may turn into uintptr or an incomplete pointer", name)
+	}
 	var sub *goType
 	if next := c.v.p.typedefs[name].next; next != "" && next != name {
 		if nt := c.typedefType(next); nt != nil {
@@ -111,6 +114,26 @@ func (c *typeConv) typedef(name string, t cc.Type) *goType {
 	}
 	c.typedefs[name] = g
 	return g
+}
+
+// uintptrTypedef reports the typedef names for which cgo departs from
+// its rules because C code stores integers in them (JNI's and EGL's
+// handles, Core Foundation's references, Windows' handles); the view
+// leaves those to cgo rather than copy its tests of their definitions.
+func uintptrTypedef(name string) bool {
+	switch name {
+	case "jobject", "jclass", "jthrowable", "jstring", "jarray", "jweak", "jbooleanArray", "jbyteArray",
+		"jcharArray", "jshortArray", "jintArray", "jlongArray", "jfloatArray", "jdoubleArray", "jobjectArray",
+		"EGLDisplay", "EGLConfig":
+		return true
+	}
+	switch goos, _ := hostTarget(); goos {
+	case "darwin", "ios":
+		return strings.HasSuffix(name, "Ref")
+	case "windows":
+		return true
+	}
+	return false
 }
 
 // isRecordName reports whether expr names a struct or union type the

@@ -21,7 +21,9 @@ static void nothing(void) {}
 #define MASK (1u << 4)
 #define NAME "goview"
 #define RATIO 0.5
-#define COUNTER_ALIAS counter
+#define NEG -1
+#define SEVERAL (LIMIT * 2)
+#define LETTER 'g'
 */
 import "C"
 
@@ -40,6 +42,7 @@ func use() {
 	_ = C.nothing
 	_, _, _, _ = C.LIMIT, C.MASK, C.NAME, C.RATIO
 	_, _ = C.GREEN, C.sizeof_struct_node
+	_, _, _ = C.NEG, C.SEVERAL, C.LETTER
 	C.free(unsafe.Pointer(C.malloc(1)))
 	_ = C.GoString(nil)
 }
