@@ -339,9 +339,34 @@ func (c *typeConv) macro(n *cName, m *cc.Macro) {
 			}
 		}
 	}
+	// A macro that names a type is one.
+	if k, ok := basicKind(b.String()); ok && k != cc.Void {
+		n.kind, n.basic = "type", k
+		return
+	}
+	if len(toks) == 1 {
+		if t := c.typedefType(toks[0].SrcStr()); t != nil {
+			n.kind, n.typ = "type", t
+			return
+		}
+	}
 	n.typed, n.typ = true, m.Type()
-	if n.typ == nil || n.typ.Kind() == cc.InvalidKind {
+	if len(toks) == 1 && (n.typ == nil || n.typ.Kind() == cc.InvalidKind) {
+		// Another name for a variable: its type.
+		for _, node := range c.unit.AST.Scope.Nodes[toks[0].SrcStr()] {
+			if d, ok := node.(*cc.Declarator); ok && !d.IsTypename() && d.Type() != nil && d.Type().Kind() != cc.Function {
+				n.kind, n.typ = "macro", d.Type()
+				return
+			}
+		}
+	}
+	if n.typ == nil || n.typ.Kind() == cc.InvalidKind || n.typ.Kind() == cc.Function {
 		unsupported("a macro the C front end cannot evaluate")
+	}
+	if n.typ.Kind() == cc.Ptr {
+		// Not a constant to gcc: cgo calls C to evaluate it.
+		n.kind = "macro"
+		return
 	}
 	switch val := m.Value().(type) {
 	case cc.Int64Value, cc.UInt64Value:
@@ -357,7 +382,8 @@ func (c *typeConv) macro(n *cName, m *cc.Macro) {
 	case cc.StringValue:
 		n.kind, n.konst = "sconst", strconv.Quote(strings.TrimSuffix(string(val), "\x00"))
 	default:
-		unsupported("a macro that is not a constant")
+		// Not a constant: cgo calls C to evaluate it.
+		n.kind = "macro"
 	}
 }
 
@@ -405,9 +431,12 @@ func (c *typeConv) declare(n *cName) {
 	switch n.kind {
 	case "type":
 		var g *goType
-		if n.typ == nil {
+		switch {
+		case n.typ == nil && n.basic == cc.Void:
+			return // _Ctype_void is always declared
+		case n.typ == nil:
 			g = c.basic(n.basic)
-		} else {
+		default:
 			g = c.typeOf(n.typ)
 		}
 		mangled := "_Ctype_" + n.ref.Name
@@ -445,22 +474,25 @@ func (c *typeConv) declare(n *cName) {
 		if n.ref.Call || n.ref.Call2 {
 			// cgo keeps _Cfunc_f for the errno form too, and go/types
 			// resolves C.f to it in the raw shape.
-			v.funcs["_Cfunc_"+n.ref.Name] = v.funcDecl(n, ft, false)
+			v.funcs["_Cfunc_"+n.ref.Name] = v.funcDecl(n, ft, "_Cfunc_", false)
 		}
 		if n.ref.Call2 {
-			v.funcs["_C2func_"+n.ref.Name] = v.funcDecl(n, ft, true)
+			v.funcs["_C2func_"+n.ref.Name] = v.funcDecl(n, ft, "_C2func_", true)
 		}
+	case "macro":
+		if n.ref.Call || n.ref.Call2 {
+			unsupported("cgo does not call a macro")
+		}
+		ft := &funcType{result: c.typeOf(n.typ)}
+		v.funcs["_Cmacro_"+n.ref.Name] = v.funcDecl(n, ft, "_Cmacro_", false)
 	}
 }
 
-// funcDecl renders the Go function cgo writes for a C function: its
-// arguments go to C in one frame, and a call in the errno form returns
-// errno as an error.
-func (v *goView) funcDecl(n *cName, ft *funcType, errnoForm bool) string {
-	mangled := "_Cfunc_" + n.ref.Name
-	if errnoForm {
-		mangled = "_C2func_" + n.ref.Name
-	}
+// funcDecl renders the Go function cgo writes for a C function, or for
+// a macro C evaluates: its arguments go to C in one frame, and a call in
+// the errno form returns errno as an error.
+func (v *goView) funcDecl(n *cName, ft *funcType, prefix string, errnoForm bool) string {
+	mangled := prefix + n.ref.Name
 	cfn := v.prefix + mangled
 	var b strings.Builder
 	fmt.Fprintf(&b, "//go:cgo_import_static %[1]s\n//go:linkname __cgofn_%[1]s %[1]s\nvar __cgofn_%[1]s byte\nvar %[1]s = unsafe.Pointer(&__cgofn_%[1]s)\n\n", cfn)

@@ -90,6 +90,11 @@ func (c *typeConv) typedef(name string, t cc.Type) *goType {
 	if uintptrTypedef(name) {
 		unsupported("typedef %s, which cgo may turn into uintptr or an incomplete pointer", name)
 	}
+	if d := t.Typedef(); d != nil && d.IsAtomic() {
+		// gcc's DWARF for _Atomic types is not what cgo's rules
+		// expect of a typedef.
+		unsupported("the _Atomic typedef %s", name)
+	}
 	var sub *goType
 	if next := c.v.p.typedefs[name].next; next != "" && next != name {
 		if nt := c.typedefType(next); nt != nil {
@@ -390,6 +395,9 @@ func (c *typeConv) structBody(t cc.Type, lay *Layout) (string, int64) {
 	pad := func(n int64) { out = append(out, field{"_", fmt.Sprintf("[%d]byte", n), n}) }
 	for i, f := range fields {
 		fl := lay.Fields[i]
+		if d := f.Declarator(); d != nil && d.IsAtomic() {
+			unsupported("the _Atomic member %s of %s", f.Name(), cTypeSpelling(t))
+		}
 		ft := c.typeOf(f.Type())
 		if fl.BitField {
 			continue

@@ -24,6 +24,9 @@ static void nothing(void) {}
 #define NEG -1
 #define SEVERAL (LIMIT * 2)
 #define LETTER 'g'
+#define COUNTER_ALIAS counter
+#define NOWHERE ((void *) -1l)
+#define word_t unsigned long
 */
 import "C"
 
@@ -43,6 +46,10 @@ func use() {
 	_, _, _, _ = C.LIMIT, C.MASK, C.NAME, C.RATIO
 	_, _ = C.GREEN, C.sizeof_struct_node
 	_, _, _ = C.NEG, C.SEVERAL, C.LETTER
+	_, _ = C.COUNTER_ALIAS, C.NOWHERE
+	var w C.word_t
+	var v *C.void
+	_, _ = w, v
 	C.free(unsafe.Pointer(C.malloc(1)))
 	_ = C.GoString(nil)
 }
