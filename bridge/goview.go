@@ -232,6 +232,11 @@ func (c *typeConv) classify(r CRef) *cName {
 			if n.konst == "" {
 				unsupported("an enumerator whose value the C front end did not compute")
 			}
+			if v := asInt64(x.Value()); v >= -1<<31 && v < 1<<31 {
+				// An enumeration constant is an int to gcc when its
+				// value fits one, whatever the enum's own type.
+				n.typ, n.basic = nil, cc.Int
+			}
 			return n
 		}
 	}
