@@ -120,6 +120,19 @@ func (v *goView) file(f GoViewFile) (err error) {
 		return &GoViewError{File: f.Path, Reason: "the C front end left out " + u.LeftOut[0]}
 	case u.AST.ABI == nil:
 		return &GoViewError{File: f.Path, Reason: "no target ABI"}
+	case v.p.Flags != nil && len(v.p.Flags.Warnings) > 0:
+		return &GoViewError{File: f.Path, Reason: "the bridge could not honour every #cgo flag"}
+	}
+	for _, pre := range v.p.Preambles {
+		if pre.File != f.Path {
+			continue
+		}
+		// layout.go does not model these.
+		for _, layoutChange := range []string{"pragma pack", "-fshort-enums", "-fpack-struct"} {
+			if strings.Contains(pre.Text, layoutChange) {
+				return &GoViewError{File: f.Path, Reason: "the preamble uses " + layoutChange + ", which the bridge does not model"}
+			}
+		}
 	}
 	c := &typeConv{
 		v: v, unit: u, ptrSize: u.AST.ABI.Types[cc.Ptr].Size,

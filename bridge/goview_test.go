@@ -81,14 +81,20 @@ func TestGoView(t *testing.T) {
 	}
 }
 
-// TestGoViewFallback checks that a name the view cannot declare as cgo
+// TestGoViewFallback checks that what the view cannot declare as cgo
 // would is named in the error: a variable of a vector type, which cgo
-// renders from gcc's DWARF and the view leaves to cgo.
+// renders from gcc's DWARF, and a preamble whose #pragma pack the
+// layouts do not follow.
 func TestGoViewFallback(t *testing.T) {
-	_, err := goViewOf(t, "testdata/pkgs/goviewvector/vector.go")
-	var ge *GoViewError
-	if !errors.As(err, &ge) || ge.Name != "lanes" || !strings.HasSuffix(ge.File, "vector.go") {
-		t.Fatalf("error %v, want one naming C.lanes in vector.go", err)
+	for _, tc := range []struct{ path, name, reason string }{
+		{"testdata/pkgs/goviewvector/vector.go", "lanes", "vector"},
+		{"testdata/pkgs/goviewpack/pack.go", "", "pragma pack"},
+	} {
+		_, err := goViewOf(t, tc.path)
+		var ge *GoViewError
+		if !errors.As(err, &ge) || ge.Name != tc.name || !strings.Contains(ge.Reason, tc.reason) || !strings.HasSuffix(tc.path, filepath.Base(ge.File)) {
+			t.Errorf("%s: error %v, want one naming %q and %s", tc.path, err, tc.name, tc.reason)
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 // type pass, with the name the warning must give.
 var fallbacks = map[string]string{
 	"github.com/ffivet/ffivet/bridge/testdata/pkgs/goviewvector": "C.lanes",
+	"github.com/ffivet/ffivet/bridge/testdata/pkgs/goviewpack":   "pragma pack",
 	"github.com/ffivet/ffivet/bridge/testdata/pkgs/badc":         "did not read the whole preamble",
 }
 
