@@ -369,13 +369,20 @@ func (c *typeConv) macro(n *cName, m *cc.Macro) {
 		}
 	}
 	n.typed, n.typ = true, m.Type()
-	if len(toks) == 1 && (n.typ == nil || n.typ.Kind() == cc.InvalidKind) {
-		// Another name for a variable: its type.
+	if len(toks) == 1 && (n.typ == nil || n.typ.Kind() == cc.InvalidKind || n.typ.Kind() == cc.Function) {
+		// Another name for a variable, or for a function, which cgo
+		// then calls as the function.
 		for _, node := range c.unit.AST.Scope.Nodes[toks[0].SrcStr()] {
-			if d, ok := node.(*cc.Declarator); ok && !d.IsTypename() && d.Type() != nil && d.Type().Kind() != cc.Function {
-				n.kind, n.typ = "macro", d.Type()
+			d, ok := node.(*cc.Declarator)
+			if !ok || d.IsTypename() || d.Type() == nil {
+				continue
+			}
+			if ft, ok := d.Type().(*cc.FunctionType); ok {
+				n.kind, n.typ, n.typed, n.fn = "func", nil, false, ft
 				return
 			}
+			n.kind, n.typ = "macro", d.Type()
+			return
 		}
 	}
 	if n.typ == nil || n.typ.Kind() == cc.InvalidKind || n.typ.Kind() == cc.Function {

@@ -60,6 +60,8 @@ func TestGoView(t *testing.T) {
 		"func _Cmacro_COUNTER_ALIAS() (r1 _Ctype_int) {",
 		"func _Cmacro_NOWHERE() (r1 unsafe.Pointer) {",
 		"type _Ctype_word_t = _Ctype_ulong\n",
+		// A macro that names a function is called as the function.
+		"func _Cfunc_link_up(p0 *_Ctype_struct_opaque, p1 *_Ctype_struct_node, p2 *[0]byte, p3 *_Ctype_char) (r1 _Ctype_int) {",
 		"func _Cfunc_connect(p0 *_Ctype_struct_opaque, p1 *_Ctype_struct_node, p2 *[0]byte, p3 *_Ctype_char) (r1 _Ctype_int) {",
 		"func _C2func_connect(p0 *_Ctype_struct_opaque, p1 *_Ctype_struct_node, p2 *[0]byte, p3 *_Ctype_char) (r1 _Ctype_int, r2 error) {",
 		"func _Cfunc_free(p0 unsafe.Pointer) (r1 _Ctype_void) {",

@@ -27,6 +27,7 @@ static void nothing(void) {}
 #define COUNTER_ALIAS counter
 #define NOWHERE ((void *) -1l)
 #define word_t unsigned long
+#define link_up connect
 */
 import "C"
 
@@ -47,6 +48,7 @@ func use() {
 	_, _ = C.GREEN, C.sizeof_struct_node
 	_, _, _ = C.NEG, C.SEVERAL, C.LETTER
 	_, _ = C.COUNTER_ALIAS, C.NOWHERE
+	_ = C.link_up(nil, nil, nil, nil)
 	var w C.word_t
 	var v *C.void
 	_, _ = w, v
