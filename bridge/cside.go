@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"go/token"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -360,32 +361,41 @@ func computeSide(p *Package, cUnits []*Unit, read func(string) ([]byte, error)) 
 // outside the bridge's own headers: where the check of //export
 // prototypes looks for hand-written ones.
 func declaredOnly(u *Unit) []string {
-	if u.AST == nil {
-		return nil
-	}
 	var out []string
-	for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
-		ed := tu.ExternalDeclaration
-		if ed == nil || ed.Case != cc.ExternalDeclarationDecl || ed.Declaration == nil {
+	for d := range u.Prototypes() {
+		file := d.Position().Filename
+		if filepath.Base(file) == exportHeaderName || file == "" || file[0] == '<' {
 			continue
 		}
-		for l := ed.Declaration.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
-			id := l.InitDeclarator
-			if id == nil || id.Declarator == nil {
-				continue
-			}
-			if _, ok := id.Declarator.Type().(*cc.FunctionType); !ok {
-				continue
-			}
-			file := id.Declarator.Position().Filename
-			if filepath.Base(file) == exportHeaderName || file == "" || file[0] == '<' {
-				continue
-			}
-			out = append(out, id.Declarator.Name())
-		}
+		out = append(out, d.Name())
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// Prototypes yields the declarators of the functions the unit declares
+// at file scope without a body, in order.
+func (u *Unit) Prototypes() iter.Seq[*cc.Declarator] {
+	return func(yield func(*cc.Declarator) bool) {
+		if u.AST == nil {
+			return
+		}
+		for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
+			ed := tu.ExternalDeclaration
+			if ed == nil || ed.Case != cc.ExternalDeclarationDecl || ed.Declaration == nil {
+				continue
+			}
+			for l := ed.Declaration.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
+				id := l.InitDeclarator
+				if id == nil || id.Declarator == nil {
+					continue
+				}
+				if _, ok := id.Declarator.Type().(*cc.FunctionType); ok && !yield(id.Declarator) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // applySide adds a C side to p, whose preamble units are collected:

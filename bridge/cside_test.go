@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -169,5 +170,41 @@ func samePackage(t *testing.T, a, b *Package) {
 	}
 	if len(a.Funcs) != len(b.Funcs) {
 		t.Errorf("%d functions, then %d", len(a.Funcs), len(b.Funcs))
+	}
+}
+
+// A damaged entry is computed again, and processes that load the same
+// package at once all get the same C side.
+func TestSideCacheDamagedAndConcurrent(t *testing.T) {
+	_, files := sidePkg(t, true)
+	cache := t.TempDir()
+	load := func() (*Package, *Translator) {
+		tr := NewTranslator()
+		tr.Persist(cache)
+		return tr.Load(&Request{GoFiles: files}), tr
+	}
+	first, _ := load()
+	entries, err := os.ReadDir(cache)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("cache holds %v (%v), want one entry", entries, err)
+	}
+	name := filepath.Join(cache, entries[0].Name())
+	if err := os.WriteFile(name, []byte("not an entry"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	damaged, tr := load()
+	if n := tr.TranslationsOf(filepath.Join(filepath.Dir(files[0]), "lib.c")); n != 1 {
+		t.Errorf("with a damaged entry, lib.c translated %d times, want 1", n)
+	}
+	samePackage(t, first, damaged)
+
+	var wg sync.WaitGroup
+	pkgs := make([]*Package, 6)
+	for i := range pkgs {
+		wg.Go(func() { pkgs[i], _ = load() })
+	}
+	wg.Wait()
+	for _, p := range pkgs {
+		samePackage(t, first, p)
 	}
 }
