@@ -36,9 +36,10 @@ var cgoModePackages = []string{
 	"./testdata/clean",
 }
 
-// TestCgoModesAgree checks that loading cgo packages with only cgo's
-// type pass finds what loading them as go build does finds, line for
-// line.
+// TestCgoModesAgree checks that loading cgo packages against the C
+// declarations the bridge writes finds what loading them as go build
+// does finds, line for line, and that the bridge's declarations serve
+// every one of these packages without cgo's type pass.
 func TestCgoModesAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs cgo and gcc")
@@ -48,6 +49,9 @@ func TestCgoModesAgree(t *testing.T) {
 		code := run(append([]string{"-cgo=" + mode}, cgoModePackages...), passes.All(), &stdout, &stderr)
 		if code != exitFindings {
 			t.Fatalf("-cgo=%s: exit %d, want %d\n%s", mode, code, exitFindings, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "ran cgo's type pass") {
+			t.Errorf("-cgo=%s: the bridge's declarations were not used:\n%s", mode, stderr.String())
 		}
 		return findings(stdout.String())
 	}

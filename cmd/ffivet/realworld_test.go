@@ -306,7 +306,9 @@ var shortFinding = regexp.MustCompile(`^\S*?([^/\s]+\.go):(\d+):\d+: \[(\w+)\]`)
 // TestRealWorld runs ffivet on public cgo modules from the module proxy
 // and on the standard library's cgo packages: standalone and as go vet's
 // tool, without a crash, with exactly the triaged findings, and with
-// go-sqlite3's 9.5 MB amalgamation translated once. It downloads and
+// go-sqlite3's 9.5 MB amalgamation translated once; go-sqlite3 also
+// with -cgo=types, which must declare its C names from the bridge and
+// find the same. It downloads and
 // compiles them (the Debian -dev packages that .ci/run installs must be
 // there), so it runs only with FFIVET_REALWORLD=1 (make realworld).
 func TestRealWorld(t *testing.T) {
@@ -375,6 +377,26 @@ func checkRealWorldGroup(t *testing.T, bin string, g realWorldGroup) {
 	}
 
 	if slices.Contains(g.packages, "github.com/mattn/go-sqlite3") {
+		// Without building: the C declarations written by the bridge
+		// must serve go-sqlite3 and give the same findings.
+		var tout, terrs bytes.Buffer
+		tcode := run(append([]string{"-test=false", "-cgo=types"}, g.packages...), passes.All(), &tout, &terrs)
+		if tcode != code {
+			t.Errorf("-cgo=types: exit %d, -cgo=run %d\n%s", tcode, code, terrs.String())
+		}
+		if strings.Contains(terrs.String(), "ran cgo's type pass") {
+			t.Errorf("-cgo=types: the bridge's declarations were not used:\n%s", terrs.String())
+		}
+		var tgot []string
+		for line := range strings.SplitSeq(tout.String(), "\n") {
+			if m := shortFinding.FindStringSubmatch(line); m != nil {
+				tgot = append(tgot, m[1]+":"+m[2]+" "+m[3])
+			}
+		}
+		if slices.Sort(tgot); !slices.Equal(tgot, got) {
+			t.Errorf("-cgo=types found:\n%s\n-cgo=run found:\n%s", strings.Join(tgot, "\n"), strings.Join(got, "\n"))
+		}
+
 		dir, err := goCmd(t, "list", "-m", "-f", "{{.Dir}}", "github.com/mattn/go-sqlite3")
 		if err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"golang.org/x/tools/go/analysis"
@@ -276,7 +277,8 @@ func selected(analyzers []*analysis.Analyzer, enabled map[*analysis.Analyzer]*tr
 }
 
 // cgoUsage documents -cgo, shared by the driver and the language server.
-const cgoUsage = "how to load cgo packages: `types` runs only cgo's type pass on the .go files and compiles none of the package's C; " +
+const cgoUsage = "how to load cgo packages: `types` type-checks the .go files against declarations of their C names written from the preambles " +
+	"(or by cgo's type pass where that is not possible) and compiles none of the package's C; " +
 	"run loads them as go build does, compiling the package's C first"
 
 // A driver checks packages once.
@@ -377,9 +379,20 @@ func (d *driver) load(patterns []string, allSyntax bool) ([]*packages.Package, e
 		pkgs, err = packages.Load(cfg, patterns...)
 	} else {
 		var cleanup func()
-		pkgs, cleanup, err = rawcgo.LoadNoBuild(cfg, patterns...)
+		var mu sync.Mutex
+		var warnings []string
+		opts := rawcgo.NoBuildOptions{Warn: func(pkgPath string, w bridge.Warning) {
+			mu.Lock()
+			defer mu.Unlock()
+			warnings = append(warnings, report.WarningText(pkgPath, w, d.cwd))
+		}}
+		pkgs, cleanup, err = rawcgo.LoadNoBuildWith(cfg, opts, patterns...)
 		if cleanup != nil {
 			d.cleanup = append(d.cleanup, cleanup)
+		}
+		slices.Sort(warnings)
+		for _, w := range slices.Compact(warnings) {
+			d.errorf("%s", w)
 		}
 	}
 	if err != nil {

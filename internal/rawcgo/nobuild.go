@@ -13,10 +13,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/ffivet/ffivet/bridge"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -26,22 +28,43 @@ import (
 // package, C files included.
 const listMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule
 
+// NoBuildOptions say how LoadNoBuild declares the C names of cgo
+// packages.
+type NoBuildOptions struct {
+	// CgoTypePass runs cgo's type pass (go tool cgo) on every cgo
+	// package instead of writing its declarations from the bridge.
+	CgoTypePass bool
+	// Warn, when set, is told once per package why the bridge's
+	// declarations were not used and cgo's type pass was run instead.
+	// It may be called from several goroutines at once.
+	Warn func(pkgPath string, w bridge.Warning)
+}
+
 // LoadNoBuild loads the packages matching patterns, with their
 // dependencies, as go/packages does in LoadAllSyntax mode, but without
 // building any of them: every package is parsed and type-checked from
 // source here, except the standard library's dependencies, whose types
 // come from the export data in the go command's build cache (see
 // stdFromExportData), and a package with cgo files is type-checked in the raw
-// shape, its user files with C.x resolved against the declarations of
-// cgo's type pass (go tool cgo), which reads the preambles and headers
-// but compiles none of the package's C. cfg supplies the directory,
-// environment, build flags, context and whether tests are included; its
-// Mode is ignored.
+// shape, its user files with C.x resolved against the declarations cgo's
+// type pass would write. The bridge writes them from the preambles it
+// reads (bridge.Package.GoView), so no C compiler runs; for a package
+// whose references the bridge cannot render, or whose declarations do
+// not type-check with its files, cgo's type pass (go tool cgo) writes
+// them, which reads the preambles and headers with gcc but compiles
+// none of the package's C. cfg supplies the directory, environment,
+// build flags, context and whether tests are included; its Mode is
+// ignored.
 //
 // The returned packages are what checker.Analyze needs. cleanup removes
-// cgo's output, which the packages' positions may refer to; call it when
-// the packages are no longer needed.
+// the declarations files, which the packages' positions may refer to;
+// call it when the packages are no longer needed.
 func LoadNoBuild(cfg *packages.Config, patterns ...string) (roots []*packages.Package, cleanup func(), err error) {
+	return LoadNoBuildWith(cfg, NoBuildOptions{}, patterns...)
+}
+
+// LoadNoBuildWith is LoadNoBuild with options.
+func LoadNoBuildWith(cfg *packages.Config, opts NoBuildOptions, patterns ...string) (roots []*packages.Package, cleanup func(), err error) {
 	listCfg := *cfg
 	listCfg.Mode = listMode
 	// cgo's declarations import syscall and runtime/cgo, which go list
@@ -61,6 +84,7 @@ func LoadNoBuild(cfg *packages.Config, patterns ...string) (roots []*packages.Pa
 	cleanup = func() { os.RemoveAll(objRoot) }
 	l := &noBuildLoader{
 		cfg:     cfg,
+		opts:    opts,
 		env:     env,
 		fset:    token.NewFileSet(),
 		sizes:   types.SizesFor("gc", env.GOARCH),
@@ -130,11 +154,11 @@ func namedByPatterns(path string, patterns []string) bool {
 
 // goToolEnv is what go env says about the C compiler and the target.
 type goToolEnv struct {
-	CC, CGO_CFLAGS, CGO_CPPFLAGS, GOARCH string
+	CC, CGO_CFLAGS, CGO_CPPFLAGS, GOOS, GOARCH string
 }
 
 func goEnv(cfg *packages.Config) (*goToolEnv, error) {
-	out, err := goCmd(cfg, "env", "-json", "CC", "CGO_CFLAGS", "CGO_CPPFLAGS", "GOARCH")
+	out, err := goCmd(cfg, "env", "-json", "CC", "CGO_CFLAGS", "CGO_CPPFLAGS", "GOOS", "GOARCH")
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +224,7 @@ func goCmd(cfg *packages.Config, args ...string) ([]byte, error) {
 
 type noBuildLoader struct {
 	cfg     *packages.Config
+	opts    NoBuildOptions
 	env     *goToolEnv
 	fset    *token.FileSet
 	sizes   types.Sizes
@@ -218,11 +243,18 @@ type noBuildLoader struct {
 	exported map[*packages.Package]*types.Package
 }
 
-// cgoOutput is the result of cgo's type pass on one set of cgo files.
+// cgoOutput is the declarations file of one set of cgo files.
 type cgoOutput struct {
 	once  sync.Once
 	types string // the path of _cgo_gotypes.go
 	err   error
+	// fromBridge says the bridge wrote it; cgo ran when it is false.
+	fromBridge bool
+	// cgoOnce runs cgo's type pass, when the bridge's file does not
+	// type-check with the package.
+	cgoOnce  sync.Once
+	cgoTypes string
+	cgoErr   error
 }
 
 // loadState says whether a package is being loaded, and when it is done.
@@ -244,9 +276,6 @@ func (l *noBuildLoader) load(p *packages.Package) {
 	defer close(l.state[p].done)
 	for _, dep := range p.Imports {
 		l.start(dep)
-	}
-	for _, dep := range p.Imports {
-		l.wait(dep)
 	}
 	p.Fset = l.fset
 	p.TypesSizes = l.sizes
@@ -271,23 +300,72 @@ func (l *noBuildLoader) load(p *packages.Package) {
 			l.addError(p, err, packages.ParseError)
 			continue
 		}
-		if slices.ContainsFunc(f.Imports, func(imp *ast.ImportSpec) bool { return imp.Path.Value == `"C"` }) {
+		if importsC(f) {
 			cgoFiles = append(cgoFiles, name)
 		}
 	}
 	p.CompiledGoFiles = slices.Clone(p.GoFiles)
+	userFiles, userErrors := slices.Clone(p.Syntax), slices.Clone(p.Errors)
+	// The C declarations need only the package's own files: write them
+	// while the dependencies are type-checked.
+	declared := make(chan *cgoOutput, 1)
 	if len(cgoFiles) > 0 {
-		l.addCgoImports(p)
-		gotypes, err := l.runCgo(p, cgoFiles)
-		if err != nil {
-			l.addError(p, err, packages.ListError)
-		} else if f, err := parser.ParseFile(l.fset, gotypes, nil, parser.SkipObjectResolution); err != nil {
-			l.addError(p, err, packages.ParseError)
-		} else {
-			p.Syntax = append(p.Syntax, f)
-			p.CompiledGoFiles = append(p.CompiledGoFiles, gotypes)
+		go func() { declared <- l.declarations(p, userFiles, cgoFiles) }()
+		for _, path := range cgoImports {
+			if dep := l.extra[path]; dep != nil && dep != p {
+				l.start(dep)
+			}
 		}
 	}
+	for _, dep := range p.Imports {
+		l.wait(dep)
+	}
+	if len(cgoFiles) == 0 {
+		l.check(p, false)
+		return
+	}
+	l.addCgoImports(p)
+	out := <-declared
+	l.addDeclarations(p, out.types, out.err)
+	l.check(p, true)
+	if out.fromBridge {
+		i := slices.IndexFunc(p.TypeErrors, func(e types.Error) bool { return l.aboutC(e, out.types) })
+		if i < 0 {
+			return
+		}
+		// The bridge's declarations do not fit the package as cgo's
+		// would: say why once, and type-check with cgo's.
+		l.warn(p, bridge.Warning{Msg: fmt.Sprintf("the C declarations ffivet wrote do not type-check with the package (%s); ran cgo's type pass instead", p.TypeErrors[i].Msg)})
+		p.Syntax, p.Errors, p.TypeErrors = userFiles, userErrors, nil
+		p.CompiledGoFiles = slices.Clone(p.GoFiles)
+		types, err := l.cgoFallback(p, cgoFiles, out)
+		l.addDeclarations(p, types, err)
+		l.check(p, true)
+	}
+}
+
+// aboutC reports whether a type error may come from the declarations
+// of C names: it is in the declarations file, or it names C.x.
+func (l *noBuildLoader) aboutC(e types.Error, declarations string) bool {
+	return l.fset.Position(e.Pos).Filename == declarations || strings.Contains(e.Msg, "C.") || strings.Contains(e.Msg, "_C")
+}
+
+// addDeclarations adds the declarations file of p's C names to its
+// syntax, or the error that kept it from being written.
+func (l *noBuildLoader) addDeclarations(p *packages.Package, gotypes string, err error) {
+	if err != nil {
+		l.addError(p, err, packages.ListError)
+	} else if f, err := parser.ParseFile(l.fset, gotypes, nil, parser.SkipObjectResolution); err != nil {
+		l.addError(p, err, packages.ParseError)
+	} else {
+		p.Syntax = append(p.Syntax, f)
+		p.CompiledGoFiles = append(p.CompiledGoFiles, gotypes)
+	}
+}
+
+// check type-checks p's syntax, in go/types' cgo mode when p has cgo
+// files.
+func (l *noBuildLoader) check(p *packages.Package, cgo bool) {
 
 	conf := &types.Config{
 		Importer: importerFunc(func(path string) (*types.Package, error) {
@@ -311,7 +389,7 @@ func (l *noBuildLoader) load(p *packages.Package) {
 	if p.Module != nil && p.Module.GoVersion != "" {
 		conf.GoVersion = "go" + p.Module.GoVersion
 	}
-	if len(cgoFiles) > 0 && !setUsesCgo(conf) {
+	if cgo && !setUsesCgo(conf) {
 		l.addError(p, errors.New("this Go version's type checker has no cgo mode"), packages.TypeError)
 	}
 	p.TypesInfo = newInfo()
@@ -363,12 +441,22 @@ func (l *noBuildLoader) addError(p *packages.Package, err error, kind packages.E
 	p.Errors = append(p.Errors, e)
 }
 
-// runCgo runs cgo's type pass on the cgo files of p, as the go command
-// would before compiling them, and returns the path of the declarations
-// it writes. The package's C files are not compiled and nothing is
-// linked, so this costs what cgo's reading of the preambles and headers
-// costs, not the package's build.
-func (l *noBuildLoader) runCgo(p *packages.Package, cgoFiles []string) (string, error) {
+func importsC(f *ast.File) bool {
+	return slices.ContainsFunc(f.Imports, func(imp *ast.ImportSpec) bool { return imp.Path.Value == `"C"` })
+}
+
+// warn says why p's declarations come from cgo's type pass.
+func (l *noBuildLoader) warn(p *packages.Package, w bridge.Warning) {
+	if l.opts.Warn != nil {
+		l.opts.Warn(p.PkgPath, w)
+	}
+}
+
+// declarations writes the declarations of the C names p's cgo files
+// refer to, once for a package and its test variant: from the bridge
+// unless the options say otherwise or the bridge cannot, else by
+// running cgo's type pass.
+func (l *noBuildLoader) declarations(p *packages.Package, syntax []*ast.File, cgoFiles []string) *cgoOutput {
 	dir := filepath.Dir(cgoFiles[0])
 	key := dir + "\x00" + strings.Join(cgoFiles, "\x00")
 	l.mu.Lock()
@@ -385,9 +473,64 @@ func (l *noBuildLoader) runCgo(p *packages.Package, cgoFiles []string) (string, 
 			return
 		}
 		out.types = filepath.Join(objdir, "_cgo_gotypes.go")
+		if !l.opts.CgoTypePass {
+			err := l.bridgeView(p, syntax, cgoFiles, out.types)
+			if err == nil {
+				out.fromBridge = true
+				return
+			}
+			w := bridge.Warning{Msg: err.Error() + "; ran cgo's type pass instead"}
+			if e, ok := err.(*bridge.GoViewError); ok {
+				w.Pos.Filename = e.File
+				w.Msg = e.Reason + "; ran cgo's type pass instead"
+				if e.Name != "" {
+					w.Msg = "C." + e.Name + ": " + w.Msg
+				}
+			}
+			l.warn(p, w)
+		}
 		out.err = l.cgo(p, dir, objdir, cgoFiles)
 	})
-	return out.types, out.err
+	return out
+}
+
+// cgoFallback runs cgo's type pass for a package whose bridge view did
+// not type-check, once for the package and its test variant.
+func (l *noBuildLoader) cgoFallback(p *packages.Package, cgoFiles []string, out *cgoOutput) (string, error) {
+	out.cgoOnce.Do(func() {
+		objdir := filepath.Join(filepath.Dir(out.types), "cgo") + string(filepath.Separator)
+		if out.cgoErr = os.Mkdir(objdir, 0o777); out.cgoErr != nil {
+			return
+		}
+		out.cgoTypes = filepath.Join(objdir, "_cgo_gotypes.go")
+		out.cgoErr = l.cgo(p, filepath.Dir(cgoFiles[0]), objdir, cgoFiles)
+	})
+	return out.cgoTypes, out.cgoErr
+}
+
+// bridgeView writes to path the declarations the bridge renders for the
+// C names of p's cgo files (bridge.Package.GoView). The bridge's
+// package is the one the model loads later for the same files, so its C
+// is read once.
+func (l *noBuildLoader) bridgeView(p *packages.Package, syntax []*ast.File, cgoFiles []string, path string) error {
+	if l.env.GOOS != runtime.GOOS || l.env.GOARCH != runtime.GOARCH {
+		return fmt.Errorf("the bridge reads C for the host, not for %s/%s", l.env.GOOS, l.env.GOARCH)
+	}
+	files := slices.Sorted(slices.Values(p.GoFiles))
+	bp := bridge.Load(&bridge.Request{GoFiles: files})
+	req := &bridge.GoViewRequest{Package: p.Name, ImportPath: p.PkgPath}
+	for _, name := range cgoFiles {
+		for _, f := range syntax {
+			if l.fset.File(f.Pos()).Name() == name {
+				req.Files = append(req.Files, bridge.GoViewFile{Path: name, Refs: bridge.CRefs(f)})
+			}
+		}
+	}
+	src, err := bp.GoView(req)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, src, 0o666)
 }
 
 func (l *noBuildLoader) cgo(p *packages.Package, dir, objdir string, cgoFiles []string) error {
