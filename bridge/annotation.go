@@ -361,9 +361,9 @@ func (s *sourceSet) line(name string, n int) (string, bool) {
 // readDeclFacts fills Func.Attrs and Func.Notes from the declarations of
 // the package's units, the ffivet: comments of its own sources, and the
 // annotations files.
-func (p *Package) readDeclFacts(read func(string) ([]byte, error)) {
-	src := newSourceSet(p, read)
-	sites := p.readAttributes(src)
+func (p *Package) readDeclFacts(attrs *attrReader) {
+	src := attrs.src
+	sites := p.readAttributes(attrs)
 	files := make([]string, 0, len(sites))
 	for name := range sites {
 		files = append(files, name)

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"modernc.org/cc/v4"
 )
 
 // A Package is the C side of one cgo package.
@@ -35,6 +37,9 @@ type Package struct {
 	summaries map[string]*Summary
 	typedefs  map[string]typedefLink // see typedefLinks
 	knowledge *Knowledge
+	// exportDecls are the file-scope declarations of //export'ed
+	// functions, by name (see ExportDecls).
+	exportDecls map[string][]*cc.Declarator
 }
 
 // An Export is a Go function marked //export.
@@ -283,12 +288,32 @@ func dirDigest(dirs []string) string {
 }
 
 // build translates the package's units and collects their declarations.
+// Each preamble is read as soon as it is translated (its declarations,
+// their attributes, the prototypes of //export'ed functions) and then
+// released, so that a package whose many files include large headers
+// never holds all their syntax at once.
 func (t *Translator) build(p *Package, goos, goarch, digest string, read func(string) ([]byte, error)) {
 	extra := map[string]string{exportHeaderName: p.exportHeader()}
+	attrs := newAttrReader(newSourceSet(p, read))
+	collected := map[*Unit]bool{}
+	take := func(u *Unit) {
+		collected[u] = true
+		if u.AST == nil {
+			return
+		}
+		p.guard(u.Name, func() { p.collect(u) })
+		p.guard(u.Name, func() { attrs.unit(u) })
+		p.guard(u.Name, func() { p.indexExportDecls(u) })
+	}
+	release := !t.keepsUnits()
 	for _, pre := range p.Preambles {
 		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
 		u := t.translate(&unitRequest{name: pre.File, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
 		p.Units = append(p.Units, u)
+		take(u)
+		if release && u.AST != nil {
+			p.guard(u.Name, u.release)
+		}
 	}
 	for _, path := range p.CFiles {
 		src, err := read(path)
@@ -312,11 +337,11 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 				p.Warnings = append(p.Warnings, w)
 			}
 		}
-		if u.AST != nil {
-			p.guard(u.Name, func() { p.collect(u) })
+		if !collected[u] {
+			take(u)
 		}
 	}
-	p.guard(p.Dir, func() { p.readDeclFacts(read) })
+	p.guard(p.Dir, func() { p.readDeclFacts(attrs) })
 	p.guard(p.Dir, func() { p.summaries = summarize(p) })
 	if p.summaries == nil {
 		p.summaries = map[string]*Summary{}

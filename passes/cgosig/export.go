@@ -100,42 +100,27 @@ type handDecl struct {
 func (c *checker) handDecls(name string) []handDecl {
 	var out []handDecl
 	seen := map[string]bool{}
-	for _, u := range c.bridge.Units {
-		if u.AST == nil {
+	for _, d := range c.bridge.ExportDecls(name) {
+		ft, ok := d.Type().(*cc.FunctionType)
+		if !ok {
 			continue
 		}
-		for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
-			ed := tu.ExternalDeclaration
-			if ed == nil || ed.Case != cc.ExternalDeclarationDecl || ed.Declaration == nil {
-				continue
-			}
-			for l := ed.Declaration.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
-				id := l.InitDeclarator
-				if id == nil || id.Declarator == nil || id.Declarator.Name() != name {
-					continue
-				}
-				ft, ok := id.Declarator.Type().(*cc.FunctionType)
-				if !ok {
-					continue
-				}
-				p := id.Declarator.Position()
-				if filepath.Base(p.Filename) == exportHeaderFile || strings.HasPrefix(p.Filename, "<") {
-					continue
-				}
-				key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				dd := id.Declarator.DirectDeclarator
-				out = append(out, handDecl{
-					pos:   token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column},
-					ft:    ft,
-					proto: dd == nil || dd.Case != cc.DirectDeclaratorFuncIdent || dd.IdentifierList != nil,
-					text:  c.protoString(name, ft),
-				})
-			}
+		p := d.Position()
+		if filepath.Base(p.Filename) == exportHeaderFile || strings.HasPrefix(p.Filename, "<") {
+			continue
 		}
+		key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		dd := d.DirectDeclarator
+		out = append(out, handDecl{
+			pos:   token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column},
+			ft:    ft,
+			proto: dd == nil || dd.Case != cc.DirectDeclaratorFuncIdent || dd.IdentifierList != nil,
+			text:  c.protoString(name, ft),
+		})
 	}
 	return out
 }
