@@ -20,6 +20,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"golang.org/x/tools/go/analysis/unitchecker"
@@ -28,7 +29,19 @@ import (
 	"github.com/ffivet/ffivet/passes"
 )
 
+// memoryLimit is the soft limit on the memory of the Go runtime that
+// ffivet sets unless $GOMEMLIMIT does. Translating a preamble that
+// includes a large library's headers makes hundreds of megabytes of
+// garbage, and by default the collector lets the heap grow to twice what
+// was live after its last cycle; near this limit it collects sooner
+// instead. It is a guard for the peak, not a bound: a run whose live
+// data is larger goes over it, at the cost of more collections.
+const memoryLimit = 896 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	args := os.Args[1:]
 	if invokedByGoVet(args) {
 		// unitchecker keeps no analyzer's result for its driver:
