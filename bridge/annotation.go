@@ -361,9 +361,9 @@ func (s *sourceSet) line(name string, n int) (string, bool) {
 // readDeclFacts fills Func.Attrs and Func.Notes from the declarations of
 // the package's units, the ffivet: comments of its own sources, and the
 // annotations files.
-func (p *Package) readDeclFacts(attrs *attrReader) {
-	src := attrs.src
-	sites := p.readAttributes(attrs)
+func (p *Package) readDeclFacts(read func(string) ([]byte, error)) {
+	src := newSourceSet(p, read)
+	sites := p.readAttributes(src)
 	files := make([]string, 0, len(sites))
 	for name := range sites {
 		files = append(files, name)
@@ -588,7 +588,9 @@ func (p *Package) readAnnotationsFile(name string, b []byte, own bool) {
 		}
 		f := p.Funcs[fn]
 		if f == nil {
-			if own {
+			// A function only a .c file defines is declared; what the
+			// annotation says of it is in the C side's summaries.
+			if _, inC := p.cDefs[fn]; own && !inC {
 				p.warn(pos, "annotations file names %s, which the package's C does not declare", fn)
 			}
 			continue

@@ -360,121 +360,77 @@ type declSite struct {
 	line, col int
 }
 
-// An attrReader reads the attributes of the file-scope declarations of
-// functions, one unit at a time, so that a preamble's syntax can be
-// released once it is read (see build). What it reads is applied
-// to the package's functions by readAttributes, when every unit has been
-// collected.
-type attrReader struct {
-	src  *sourceSet
-	seen map[string]bool // position and name of the declarations read
-	// attrs merges, in the order read, the attributes of each name's
-	// declarations.
-	attrs map[string]*Attributes
-	// sites are where the package's own files declare functions, in the
-	// order read.
-	sites []fileSite
-	done  map[*Unit]bool
-}
-
-type fileSite struct {
-	file string
-	site declSite
-}
-
-func newAttrReader(src *sourceSet) *attrReader {
-	return &attrReader{src: src, seen: map[string]bool{}, attrs: map[string]*Attributes{}, done: map[*Unit]bool{}}
-}
-
-// unit reads the attributes of the function declarations and
-// definitions at the file scope of u.
-func (r *attrReader) unit(u *Unit) {
-	if u.AST == nil || r.done[u] {
-		return
+// readAttributes merges the attributes of every declaration of each
+// function in p.Funcs, records where the package's own files declare
+// functions, and, for each allocator whose malloc(dealloc, N) attribute
+// names a deallocator, notes on the deallocator which parameter it
+// releases.
+func (p *Package) readAttributes(src *sourceSet) map[string][]declSite {
+	sites := map[string][]declSite{}
+	seen := map[string]bool{}
+	record := func(d *cc.Declarator, attrs []*cc.AttributeSpecifierList) {
+		name := d.Name()
+		f := p.Funcs[name]
+		if f == nil {
+			return
+		}
+		pos := d.Position()
+		key := pos.String() + "\x00" + name
+		if seen[key] {
+			// The same header declares it again in another unit.
+			return
+		}
+		seen[key] = true
+		// The declarations cgo's prolog adds before each preamble carry
+		// the preamble's file name; they are not where a user can write
+		// an annotation.
+		inProlog := src.isPreamble(pos.Filename) && pos.Offset < len(prolog)
+		if !inProlog && src.owns(pos.Filename) {
+			sites[pos.Filename] = append(sites[pos.Filename], declSite{name: name, line: pos.Line, col: pos.Column})
+		}
+		f.Attrs.merge(attributesOf(name, attrs, src.line), name)
 	}
-	r.done[u] = true
-	for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
-		ed := tu.ExternalDeclaration
-		if ed == nil {
+	for _, u := range p.Units {
+		if u.AST == nil {
 			continue
 		}
-		switch ed.Case {
-		case cc.ExternalDeclarationFuncDef:
-			if fd := ed.FunctionDefinition; fd != nil && fd.Declarator != nil {
-				r.record(fd.Declarator, specifierAttrs(fd.DeclarationSpecifiers))
-			}
-		case cc.ExternalDeclarationDecl:
-			d := ed.Declaration
-			if d == nil {
+		for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
+			ed := tu.ExternalDeclaration
+			if ed == nil {
 				continue
 			}
-			common := specifierAttrs(d.DeclarationSpecifiers)
-			if d.AttributeSpecifierList != nil {
-				common = append(common, d.AttributeSpecifierList)
-			}
-			for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
-				id := l.InitDeclarator
-				if id == nil || id.Declarator == nil || id.Declarator.IsTypename() {
+			switch ed.Case {
+			case cc.ExternalDeclarationFuncDef:
+				if fd := ed.FunctionDefinition; fd != nil && fd.Declarator != nil {
+					record(fd.Declarator, specifierAttrs(fd.DeclarationSpecifiers))
+				}
+			case cc.ExternalDeclarationDecl:
+				d := ed.Declaration
+				if d == nil {
 					continue
 				}
-				if t := id.Declarator.Type(); t == nil || t.Kind() != cc.Function {
-					continue
+				common := specifierAttrs(d.DeclarationSpecifiers)
+				if d.AttributeSpecifierList != nil {
+					common = append(common, d.AttributeSpecifierList)
 				}
-				attrs := append([]*cc.AttributeSpecifierList(nil), common...)
-				if l.AttributeSpecifierList != nil {
-					attrs = append(attrs, l.AttributeSpecifierList)
+				for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
+					id := l.InitDeclarator
+					if id == nil || id.Declarator == nil || id.Declarator.IsTypename() {
+						continue
+					}
+					if t := id.Declarator.Type(); t == nil || t.Kind() != cc.Function {
+						continue
+					}
+					attrs := append([]*cc.AttributeSpecifierList(nil), common...)
+					if l.AttributeSpecifierList != nil {
+						attrs = append(attrs, l.AttributeSpecifierList)
+					}
+					if id.AttributeSpecifierList != nil {
+						attrs = append(attrs, id.AttributeSpecifierList)
+					}
+					record(id.Declarator, attrs)
 				}
-				if id.AttributeSpecifierList != nil {
-					attrs = append(attrs, id.AttributeSpecifierList)
-				}
-				r.record(id.Declarator, attrs)
 			}
-		}
-	}
-}
-
-func (r *attrReader) record(d *cc.Declarator, attrs []*cc.AttributeSpecifierList) {
-	name := d.Name()
-	pos := d.Position()
-	key := pos.String() + "\x00" + name
-	if r.seen[key] {
-		// The same header declares it again in another unit.
-		return
-	}
-	r.seen[key] = true
-	// The declarations cgo's prolog adds before each preamble carry the
-	// preamble's file name; they are not where a user can write an
-	// annotation.
-	inProlog := r.src.isPreamble(pos.Filename) && pos.Offset < len(prolog)
-	if !inProlog && r.src.owns(pos.Filename) {
-		r.sites = append(r.sites, fileSite{pos.Filename, declSite{name: name, line: pos.Line, col: pos.Column}})
-	}
-	a := r.attrs[name]
-	if a == nil {
-		a = &Attributes{}
-		r.attrs[name] = a
-	}
-	a.merge(attributesOf(name, attrs, r.src.line), name)
-}
-
-// readAttributes reads the units r has not read yet, merges the
-// attributes of every declaration of each function in p.Funcs, records
-// where the package's own files declare functions, and, for each
-// allocator whose malloc(dealloc, N) attribute names a deallocator,
-// notes on the deallocator which parameter it releases.
-func (p *Package) readAttributes(r *attrReader) map[string][]declSite {
-	for _, u := range p.Units {
-		r.unit(u)
-	}
-	sites := map[string][]declSite{}
-	for _, s := range r.sites {
-		if p.Funcs[s.site.name] != nil {
-			sites[s.file] = append(sites[s.file], s.site)
-		}
-	}
-	for name, a := range r.attrs {
-		if f := p.Funcs[name]; f != nil {
-			f.Attrs.merge(*a, name)
 		}
 	}
 	for name, f := range p.Funcs {

@@ -19,6 +19,16 @@ func (p *Package) KeepsValue(name string, i int) (keeps Tristate, goCalls []stri
 	if p == nil {
 		return Unknown, nil
 	}
+	// The answers were taken with every body at hand (see cSide).
+	a, ok := p.keeps[name][i]
+	if !ok {
+		return Unknown, nil
+	}
+	return a.Keeps, a.GoCalls
+}
+
+// keepsValue reads the bodies for KeepsValue.
+func (p *Package) keepsValue(name string, i int) (keeps Tristate, goCalls []string) {
 	k := &valueKeeper{p: p, seen: map[string]bool{}}
 	keeps = k.keeps(name, i, 0)
 	return keeps, k.goCalls

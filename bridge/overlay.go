@@ -23,10 +23,13 @@ const stubDir = "/ffivet-virtual"
 type overlayFS struct {
 	mu    sync.Mutex
 	files fstest.MapFS // keys are absolute paths without the leading slash
+	// reads records the host files opened, by path, with a hash of their
+	// content, and "" for the paths looked at that were not there.
+	reads map[string]string
 }
 
 func newOverlayFS(extra map[string]string) *overlayFS {
-	o := &overlayFS{files: fstest.MapFS{}}
+	o := &overlayFS{files: fstest.MapFS{}, reads: map[string]string{}}
 	for name, text := range extra {
 		o.files[virtualKey(name)] = &fstest.MapFile{Data: []byte(text)}
 	}
@@ -74,15 +77,19 @@ func (o *overlayFS) Open(name string) (fs.File, error) {
 	}
 	fi, err := os.Stat(name)
 	if err != nil {
+		o.record(name, "")
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
+		o.record(name, "")
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
+		o.record(name, "")
 		return nil, err
 	}
+	o.record(name, contentHash(data))
 	one := fstest.MapFS{"f": &fstest.MapFile{Data: []byte(endSafely(string(data))), Mode: fi.Mode(), ModTime: fi.ModTime()}}
 	return one.Open("f")
 }
@@ -96,6 +103,12 @@ func endSafely(text string) string {
 		return text + "\n\n"
 	}
 	return text
+}
+
+func (o *overlayFS) record(name, hash string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.reads[name] = hash
 }
 
 func (o *overlayFS) openVirtual(key string) (fs.File, error) {

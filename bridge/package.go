@@ -35,7 +35,9 @@ type Package struct {
 	Warnings []Warning
 
 	summaries map[string]*Summary
-	typedefs  map[string]typedefLink // see typedefLinks
+	keeps     map[string]map[int]keepsAnswer // KeepsValue's answers
+	cDefs     map[string]cDef                // the functions .c files define
+	typedefs  map[string]typedefLink         // see typedefLinks
 	knowledge *Knowledge
 	// exportDecls are the file-scope declarations of //export'ed
 	// functions, by name (see ExportDecls).
@@ -287,45 +289,85 @@ func dirDigest(dirs []string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// build translates the package's units and collects their declarations.
-// Each preamble is read as soon as it is translated (its declarations,
-// their attributes, the prototypes of //export'ed functions) and then
-// released, so that a package whose many files include large headers
-// never holds all their syntax at once.
+// build translates the package's units and collects their declarations:
+// the preamble units, whose declarations are what the Go side sees, and
+// the C side (see cSide), read from the cache or computed from all units.
+// Then what the checks do not look up of the preambles' syntax is
+// released (see Unit.release), unless the translator keeps units whole.
 func (t *Translator) build(p *Package, goos, goarch, digest string, read func(string) ([]byte, error)) {
 	extra := map[string]string{exportHeaderName: p.exportHeader()}
-	attrs := newAttrReader(newSourceSet(p, read))
-	collected := map[*Unit]bool{}
-	take := func(u *Unit) {
-		collected[u] = true
-		if u.AST == nil {
-			return
-		}
-		p.guard(u.Name, func() { p.collect(u) })
-		p.guard(u.Name, func() { attrs.unit(u) })
-		p.guard(u.Name, func() { p.indexExportDecls(u) })
+	request := func(name, text string) *unitRequest {
+		return &unitRequest{name: name, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest}
 	}
-	release := !t.keepsUnits()
+	reads := map[string]string{}
+	cacheable := true
+	var preambles []*Unit
 	for _, pre := range p.Preambles {
 		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
-		u := t.translate(&unitRequest{name: pre.File, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
+		u := t.translate(request(pre.File, text))
+		cacheable = recordReads(reads, u) && cacheable
 		p.Units = append(p.Units, u)
-		take(u)
-		if release && u.AST != nil {
-			p.guard(u.Name, u.release)
-		}
+		preambles = append(preambles, u)
 	}
+	p.collectUnits()
+
+	sources := map[string][]byte{}
 	for _, path := range p.CFiles {
 		src, err := read(path)
 		if err != nil {
 			p.warn(token.Position{Filename: path}, "cannot read: %v", err)
 			continue
 		}
-		u := t.translate(&unitRequest{name: path, text: string(src), flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest})
-		p.Units = append(p.Units, u)
+		sources[path] = src
 	}
-	// Units that include the same header fail in it the same way; say so
-	// once for the package.
+	key := t.sideKey(p, goos, goarch, sources, extra)
+	side := t.cachedSide(key)
+	if side == nil {
+		var cUnits []*Unit
+		for _, path := range p.CFiles {
+			if src, ok := sources[path]; ok {
+				u := t.translate(request(path, string(src)))
+				cacheable = recordReads(reads, u) && cacheable
+				cUnits = append(cUnits, u)
+			}
+		}
+		if !cacheable {
+			key = ""
+		}
+		side = t.storeSide(key, computeSide(p, cUnits, read), reads)
+		// A .c unit's syntax tree is not needed beyond its C side,
+		// unless the check of //export prototypes reads it (below).
+		for _, path := range p.CFiles {
+			if src, ok := sources[path]; ok && !slices.Contains(p.handUnits(side), path) {
+				t.forget(request(path, string(src)))
+			}
+		}
+	}
+	p.applySide(side)
+	for _, path := range p.handUnits(side) {
+		p.Units = append(p.Units, t.translate(request(path, string(sources[path]))))
+	}
+	p.guard(p.Dir, func() { p.readDeclFacts(read) })
+	p.applySideFacts(side)
+	if p.summaries == nil {
+		p.summaries = map[string]*Summary{}
+	}
+	for _, u := range p.Units {
+		p.guard(u.Name, func() { p.indexExportDecls(u) })
+	}
+	if !t.keepsUnits() {
+		for _, u := range preambles {
+			if u.AST != nil {
+				p.guard(u.Name, u.release)
+			}
+		}
+	}
+}
+
+// collectUnits collects the declarations of p's units. Units that
+// include the same header fail in it the same way; that is said once
+// for the package.
+func (p *Package) collectUnits() {
 	seen := map[Warning]bool{}
 	for _, w := range p.Warnings {
 		seen[w] = true
@@ -337,14 +379,9 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 				p.Warnings = append(p.Warnings, w)
 			}
 		}
-		if !collected[u] {
-			take(u)
+		if u.AST != nil {
+			p.guard(u.Name, func() { p.collect(u) })
 		}
-	}
-	p.guard(p.Dir, func() { p.readDeclFacts(attrs) })
-	p.guard(p.Dir, func() { p.summaries = summarize(p) })
-	if p.summaries == nil {
-		p.summaries = map[string]*Summary{}
 	}
 }
 

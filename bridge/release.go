@@ -8,12 +8,12 @@ import (
 
 // A preamble's syntax tree holds every declaration of every header it
 // includes: for a package whose twenty files each include a large
-// library's headers, twenty copies of those. Once build has read a
-// preamble (collected its declarations into the package's maps, read
-// their attributes, indexed the prototypes of //export'ed functions for
-// ExportDecls), the declarations the package uses are reached from its
-// maps (Funcs, Types, Globals, Macros), and the rest of the tree is only
-// memory. release drops it, keeping what the checks still look up in the
+// library's headers, twenty copies of those. Once build has read the
+// preambles (collected their declarations into the package's maps, read
+// their attributes, computed the C side from them and the .c files,
+// indexed the prototypes of //export'ed functions for ExportDecls), the
+// declarations the package uses are reached from its maps (Funcs, Types,
+// Globals, Macros), and the rest of each tree is only memory. release drops it, keeping what the checks still look up in the
 // units afterwards:
 //
 //   - the tags and typedef names of the file scope, where Layout finds a
@@ -106,36 +106,29 @@ func definesType(ed *cc.ExternalDeclaration) bool {
 }
 
 // indexExportDecls records, for each //export'ed function, the
-// declarators that declare it at file scope in unit u, after those of
-// the units indexed before: the prototypes written by hand that
-// ExportDecls returns.
+// prototypes of it that unit u declares at file scope, after those of
+// the units indexed before: what ExportDecls returns.
 func (p *Package) indexExportDecls(u *Unit) {
 	if len(p.Exports) == 0 {
 		return
 	}
-	for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
-		ed := tu.ExternalDeclaration
-		if ed == nil || ed.Case != cc.ExternalDeclarationDecl || ed.Declaration == nil {
+	for d := range u.Prototypes() {
+		name := d.Name()
+		if p.Exports[name] == nil {
 			continue
 		}
-		for l := ed.Declaration.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
-			id := l.InitDeclarator
-			if id == nil || id.Declarator == nil || p.Exports[id.Declarator.Name()] == nil {
-				continue
-			}
-			if p.exportDecls == nil {
-				p.exportDecls = map[string][]*cc.Declarator{}
-			}
-			name := id.Declarator.Name()
-			p.exportDecls[name] = append(p.exportDecls[name], id.Declarator)
+		if p.exportDecls == nil {
+			p.exportDecls = map[string][]*cc.Declarator{}
 		}
+		p.exportDecls[name] = append(p.exportDecls[name], d)
 	}
 }
 
-// ExportDecls returns the file-scope declarations (not definitions) of
-// //export'ed function name in the package's C, preambles and .c files,
-// in the order of the units and of the declarations in each: the bridge's
-// own _cgo_export.h among them when a .c file includes it.
+// ExportDecls returns the prototypes of //export'ed function name that
+// the units of Units declare at file scope (Unit.Prototypes), in the
+// order of the units and of the declarations in each: the bridge's own
+// _cgo_export.h among them when a .c file includes it. They are indexed
+// before the preambles' syntax is released.
 func (p *Package) ExportDecls(name string) []*cc.Declarator {
 	if p == nil {
 		return nil

@@ -39,6 +39,9 @@ type Unit struct {
 	missing []missingHeader
 	// rejected says where and why each header of LeftOut failed.
 	rejected []rejectedHeader
+	// reads are the host files the translation opened, with a hash of
+	// their content ("" for a header looked for and not found).
+	reads map[string]string
 }
 
 // A rejectedHeader is a system header that cc/v4 rejected.
@@ -149,6 +152,12 @@ type Translator struct {
 	// clock orders the entries' uses.
 	maxPackages, maxUnits int
 	clock                 uint64
+
+	// persist is the directory of the persistent cache of C sides, ""
+	// for none; sides are encoded C sides by key, kept in this process.
+	persist   string
+	sides     map[string][]byte
+	sidesUsed map[string]uint64
 }
 
 type unitEntry struct {
@@ -297,6 +306,14 @@ func (r *unitRequest) key(limit int) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// forget drops a unit from the cache.
+func (t *Translator) forget(r *unitRequest) {
+	key := r.key(t.expansionLimit)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.units, key)
+}
+
 // translate translates a unit, or returns the cached result of an earlier
 // translation of the same content. It never panics: cc/v4 failures,
 // including panics inside it, become Unit.Err.
@@ -373,6 +390,7 @@ func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {
 	fsys := newOverlayFS(r.extra)
 	cfg.FS = fsys
 	cfg.FSOnly = true
+	defer func() { u.reads = fsys.reads }()
 	sources := []cc.Source{
 		{Name: "<predefined>", Value: cfg.Predefined + r.flags.defines()},
 		{Name: "<builtin>", Value: cc.Builtin},

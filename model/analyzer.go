@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/token"
 	"go/types"
 	"os"
@@ -110,7 +111,7 @@ func runModel(pass *analysis.Pass) (any, error) {
 			break
 		}
 	}
-	if !res.Cgo && !factImports {
+	if !res.Cgo && !factImports || inStandardLibrary(pass) {
 		return res, nil
 	}
 	if res.Cgo {
@@ -219,6 +220,28 @@ func guard(f func()) (err error) {
 // files, in either shape: cgo declares its _Cfunc_ and _Ctype_ names in
 // the package scope. (The runtime declares _cgo_ names of its own, so
 // those do not count.)
+// inStandardLibrary reports whether the pass is over a package of the
+// standard library. Its C boundary is not modeled: findings in it are
+// never shown (the go command vets it, and a driver reports only the
+// packages it was asked for), and what its exported functions hand to
+// callers is Go memory, so it has no summaries to export. Reading the C
+// of runtime/cgo, net or os/user would cost every run its time.
+func inStandardLibrary(pass *analysis.Pass) bool {
+	goroot := build.Default.GOROOT
+	if goroot == "" {
+		return false
+	}
+	src := filepath.Join(goroot, "src") + string(filepath.Separator)
+	// cgo's copies of a package's cgo files are in the build cache;
+	// its other files, or the //line positions of the copies, are not.
+	for _, f := range pass.Files {
+		if strings.HasPrefix(pass.Fset.File(f.Pos()).Name(), src) || strings.HasPrefix(pass.Fset.Position(f.Package).Filename, src) {
+			return true
+		}
+	}
+	return false
+}
+
 func usesCgo(pkg *types.Package) bool {
 	for _, name := range pkg.Scope().Names() {
 		if strings.HasPrefix(name, "_Cfunc_") || strings.HasPrefix(name, "_Ctype_") || strings.HasPrefix(name, "_C2func_") {

@@ -13,15 +13,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
-	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/ffivet/ffivet/bridge"
+	"github.com/ffivet/ffivet/internal/diskcache"
 )
 
 // The result cache keeps what a run printed, keyed by everything that
@@ -39,7 +38,7 @@ import (
 const maxResultCache = 64 << 20
 
 // CacheEnv is the environment variable that turns the caches off.
-const CacheEnv = "FFIVET_CACHE"
+const CacheEnv = diskcache.Env
 
 // A cachedResult is what one run printed.
 type cachedResult struct {
@@ -50,14 +49,11 @@ type cachedResult struct {
 // resultCacheDir returns the result cache's directory, or "" when the
 // cache is off or there is no cache directory.
 func resultCacheDir() string {
-	if os.Getenv(CacheEnv) == "off" {
+	root := diskcache.Root()
+	if root == "" {
 		return ""
 	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(dir, "ffivet", "results")
+	return filepath.Join(root, "results")
 }
 
 // resultKey lists the packages the patterns name, without building or
@@ -66,9 +62,11 @@ func resultCacheDir() string {
 // not cached.
 func (d *driver) resultKey(args, patterns []string, analyzers []*analysis.Analyzer) (key string, ok bool) {
 	h := sha256.New()
-	if !hashExecutable(h) {
+	exe := diskcache.Executable()
+	if exe == "" {
 		return "", false
 	}
+	fmt.Fprintf(h, "executable %s\n", exe)
 	fmt.Fprintf(h, "args %q\ncwd %s\n", args, d.cwd)
 	for _, a := range analyzers {
 		fmt.Fprintf(h, "check %s\n", a.Name)
@@ -86,7 +84,7 @@ func (d *driver) resultKey(args, patterns []string, analyzers []*analysis.Analyz
 		}
 	}
 	for _, name := range filepath.SplitList(os.Getenv(bridge.AnnotationsEnv)) {
-		if name != "" && !hashFile(h, name) {
+		if name != "" && !diskcache.HashFile(h, name) {
 			return "", false
 		}
 	}
@@ -132,7 +130,7 @@ func (d *driver) resultKey(args, patterns []string, analyzers []*analysis.Analyz
 		}
 	}
 	if goroot != "" {
-		if !hashFile(h, filepath.Join(goroot, "VERSION")) {
+		if !diskcache.HashFile(h, filepath.Join(goroot, "VERSION")) {
 			fmt.Fprintf(h, "goroot %s\n", goroot)
 		}
 	}
@@ -161,28 +159,6 @@ func goRoot() string {
 		return ""
 	}
 	return filepath.Join(build.Default.GOROOT, "src") + string(filepath.Separator)
-}
-
-// hashExecutable writes the identity of the running ffivet to h.
-func hashExecutable(h hash.Hash) bool {
-	exe, err := os.Executable()
-	if err != nil {
-		return false
-	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		fmt.Fprintf(h, "build %s\n", info.String())
-	}
-	return hashFile(h, exe)
-}
-
-// hashFile writes a file's name, size and modification time to h.
-func hashFile(h hash.Hash, name string) bool {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return false
-	}
-	fmt.Fprintf(h, "file %s %d %d\n", name, fi.Size(), fi.ModTime().UnixNano())
-	return true
 }
 
 // hashDir writes the files of a directory to h; a directory ending in
@@ -222,81 +198,24 @@ func hashDir(h hash.Hash, dir string) bool {
 
 // readResult returns the cached result for key, if there is one.
 func readResult(dir, key string) (*cachedResult, bool) {
-	name := filepath.Join(dir, key)
-	b, err := os.ReadFile(name)
-	if err != nil {
+	b, ok := diskcache.Dir{Path: dir}.Get(key)
+	if !ok {
 		return nil, false
 	}
 	r := new(cachedResult)
 	if err := json.Unmarshal(b, r); err != nil {
 		return nil, false
 	}
-	now := time.Now()
-	os.Chtimes(name, now, now) // recently used: trimmed last
 	return r, true
 }
 
-// writeResult stores a result under key and trims the cache. Failing to
-// store it only costs the next run its time, so errors are ignored.
+// writeResult stores a result under key and trims the cache.
 func writeResult(dir, key string, r *cachedResult) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return
 	}
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(dir, "tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(dir, key)) != nil {
-		os.Remove(tmp.Name())
-		return
-	}
-	trimCache(dir, maxResultCache)
-}
-
-// trimCache removes the least recently used entries of dir until the
-// rest take at most limit bytes. Temporary files of other runs are left
-// alone unless they are old enough to be abandoned.
-func trimCache(dir string, limit int64) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	type entry struct {
-		name string
-		size int64
-		used time.Time
-	}
-	var all []entry
-	var total int64
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() {
-			continue
-		}
-		if strings.HasPrefix(e.Name(), "tmp-") {
-			if time.Since(info.ModTime()) > time.Hour {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-			continue
-		}
-		all = append(all, entry{e.Name(), info.Size(), info.ModTime()})
-		total += info.Size()
-	}
-	slices.SortFunc(all, func(a, b entry) int { return a.used.Compare(b.used) })
-	for _, e := range all {
-		if total <= limit {
-			break
-		}
-		if os.Remove(filepath.Join(dir, e.name)) == nil {
-			total -= e.size
-		}
-	}
+	diskcache.Dir{Path: dir, Limit: maxResultCache}.Put(key, b)
 }
 
 // teeWriter is an io.Writer that also keeps what it writes.

@@ -111,20 +111,3 @@ func TestResultCacheConcurrentWriters(t *testing.T) {
 		t.Errorf("cache holds %v, want key0..key3", names)
 	}
 }
-
-func TestTrimCache(t *testing.T) {
-	dir := t.TempDir()
-	start := time.Now().Add(-time.Hour)
-	for i := range 5 {
-		name := filepath.Join(dir, fmt.Sprintf("e%d", i))
-		if err := os.WriteFile(name, make([]byte, 100), 0o666); err != nil {
-			t.Fatal(err)
-		}
-		used := start.Add(time.Duration(i) * time.Minute)
-		os.Chtimes(name, used, used)
-	}
-	trimCache(dir, 250)
-	if got := strings.Join(cacheEntries(t, dir), " "); got != "e3 e4" {
-		t.Errorf("after trimming: %s, want the two most recently used, e3 e4", got)
-	}
-}

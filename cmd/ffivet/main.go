@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/tools/go/analysis/unitchecker"
 
+	"github.com/ffivet/ffivet/bridge"
 	"github.com/ffivet/ffivet/cmd/ffivet/internal/report"
 	"github.com/ffivet/ffivet/passes"
 )
@@ -43,6 +44,9 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	args := os.Args[1:]
+	// The C sides of packages persist in the user cache directory, so
+	// that a run after an edit to Go code translates no .c file again.
+	bridge.PersistDefault()
 	if invokedByGoVet(args) {
 		// unitchecker keeps no analyzer's result for its driver:
 		// the model's warnings are printed by an analyzer of their own.

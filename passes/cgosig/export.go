@@ -101,10 +101,7 @@ func (c *checker) handDecls(name string) []handDecl {
 	var out []handDecl
 	seen := map[string]bool{}
 	for _, d := range c.bridge.ExportDecls(name) {
-		ft, ok := d.Type().(*cc.FunctionType)
-		if !ok {
-			continue
-		}
+		ft := d.Type().(*cc.FunctionType)
 		p := d.Position()
 		if filepath.Base(p.Filename) == exportHeaderFile || strings.HasPrefix(p.Filename, "<") {
 			continue

@@ -66,6 +66,9 @@ func New(conf any) (register.LinterPlugin, error) {
 	if err := useAnnotations(s.Annotations); err != nil {
 		return nil, err
 	}
+	// As for the ffivet command: the C sides of packages persist in the
+	// user cache directory unless FFIVET_CACHE=off.
+	bridge.PersistDefault()
 	return &plugin{analyzers: analyzers}, nil
 }
 
