@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"modernc.org/cc/v4"
 )
 
 // A Package is the C side of one cgo package.
@@ -37,6 +39,9 @@ type Package struct {
 	cDefs     map[string]cDef                // the functions .c files define
 	typedefs  map[string]typedefLink         // see typedefLinks
 	knowledge *Knowledge
+	// exportDecls are the file-scope declarations of //export'ed
+	// functions, by name (see ExportDecls).
+	exportDecls map[string][]*cc.Declarator
 }
 
 // An Export is a Go function marked //export.
@@ -287,6 +292,8 @@ func dirDigest(dirs []string) string {
 // build translates the package's units and collects their declarations:
 // the preamble units, whose declarations are what the Go side sees, and
 // the C side (see cSide), read from the cache or computed from all units.
+// Then what the checks do not look up of the preambles' syntax is
+// released (see Unit.release), unless the translator keeps units whole.
 func (t *Translator) build(p *Package, goos, goarch, digest string, read func(string) ([]byte, error)) {
 	extra := map[string]string{exportHeaderName: p.exportHeader()}
 	request := func(name, text string) *unitRequest {
@@ -294,11 +301,13 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 	}
 	reads := map[string]string{}
 	cacheable := true
+	var preambles []*Unit
 	for _, pre := range p.Preambles {
 		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
 		u := t.translate(request(pre.File, text))
 		cacheable = recordReads(reads, u) && cacheable
 		p.Units = append(p.Units, u)
+		preambles = append(preambles, u)
 	}
 	p.collectUnits()
 
@@ -342,6 +351,16 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 	p.applySideFacts(side)
 	if p.summaries == nil {
 		p.summaries = map[string]*Summary{}
+	}
+	for _, u := range p.Units {
+		p.guard(u.Name, func() { p.indexExportDecls(u) })
+	}
+	if !t.keepsUnits() {
+		for _, u := range preambles {
+			if u.AST != nil {
+				p.guard(u.Name, u.release)
+			}
+		}
 	}
 }
 

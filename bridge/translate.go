@@ -19,9 +19,13 @@ import (
 // A Unit is one C translation unit: a Go file's preamble or a .c file of
 // the package, translated by cc/v4.
 type Unit struct {
-	Name string  // the .go or .c file
-	AST  *cc.AST // nil when translation failed
-	Err  error   // why translation failed or was incomplete
+	Name string // the .go or .c file
+	// AST is nil when translation failed. Of a preamble's, once its
+	// package is built, only what the checks look up is left: the file
+	// scope's tags and typedef names and the declarations that define
+	// types (see release).
+	AST *cc.AST
+	Err error // why translation failed or was incomplete
 	// Stubbed lists #include names that could not be found and were
 	// replaced by empty files so the rest of the unit could be read.
 	Stubbed []string
@@ -313,7 +317,16 @@ func (t *Translator) forget(r *unitRequest) {
 // translate translates a unit, or returns the cached result of an earlier
 // translation of the same content. It never panics: cc/v4 failures,
 // including panics inside it, become Unit.Err.
+//
+// A preamble is cached only by a translator that keeps units whole
+// (keepsUnits): otherwise the package that asked for it releases most of
+// its syntax once built, which another package must not find half gone.
+// Loading the same package again is answered by the package cache.
 func (t *Translator) translate(r *unitRequest) *Unit {
+	if strings.HasSuffix(r.name, ".go") && !t.keepsUnits() {
+		t.count(r.name)
+		return t.doTranslate(r)
+	}
 	key := r.key(t.expansionLimit)
 	t.mu.Lock()
 	e := t.units[key]
@@ -325,16 +338,33 @@ func (t *Translator) translate(r *unitRequest) *Unit {
 	trim(t.units, t.maxUnits, func(e *unitEntry) uint64 { return e.used })
 	t.mu.Unlock()
 	e.once.Do(func() {
-		t.mu.Lock()
-		t.translations++
-		if t.byName == nil {
-			t.byName = map[string]int{}
-		}
-		t.byName[r.name]++
-		t.mu.Unlock()
+		t.count(r.name)
 		e.unit = t.doTranslate(r)
 	})
 	return e.unit
+}
+
+// count records a translation of the unit named name.
+func (t *Translator) count(name string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.translations++
+	if t.byName == nil {
+		t.byName = map[string]int{}
+	}
+	t.byName[name]++
+}
+
+// keepsUnits reports whether the translator keeps the syntax of the
+// preambles it translated whole, for reuse: a bounded translator does,
+// since it serves a long-running process that checks a package again
+// after each edit, with most of its preambles unchanged. Otherwise a
+// package releases what it does not use of its preambles once it is
+// built (see build).
+func (t *Translator) keepsUnits() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.maxUnits > 0
 }
 
 func (t *Translator) doTranslate(r *unitRequest) (u *Unit) {

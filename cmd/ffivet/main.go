@@ -20,6 +20,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"golang.org/x/tools/go/analysis/unitchecker"
@@ -29,7 +30,19 @@ import (
 	"github.com/ffivet/ffivet/passes"
 )
 
+// memoryLimit is the soft limit on the memory of the Go runtime that
+// ffivet sets unless $GOMEMLIMIT does. Translating a preamble that
+// includes a large library's headers makes hundreds of megabytes of
+// garbage, and by default the collector lets the heap grow to twice what
+// was live after its last cycle; near this limit it collects sooner
+// instead. It is a guard for the peak, not a bound: a run whose live
+// data is larger goes over it, at the cost of more collections.
+const memoryLimit = 896 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	args := os.Args[1:]
 	// The C sides of packages persist in the user cache directory, so
 	// that a run after an edit to Go code translates no .c file again.

@@ -100,29 +100,24 @@ type handDecl struct {
 func (c *checker) handDecls(name string) []handDecl {
 	var out []handDecl
 	seen := map[string]bool{}
-	for _, u := range c.bridge.Units {
-		for d := range u.Prototypes() {
-			if d.Name() != name {
-				continue
-			}
-			ft := d.Type().(*cc.FunctionType)
-			p := d.Position()
-			if filepath.Base(p.Filename) == exportHeaderFile || strings.HasPrefix(p.Filename, "<") {
-				continue
-			}
-			key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			dd := d.DirectDeclarator
-			out = append(out, handDecl{
-				pos:   token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column},
-				ft:    ft,
-				proto: dd == nil || dd.Case != cc.DirectDeclaratorFuncIdent || dd.IdentifierList != nil,
-				text:  c.protoString(name, ft),
-			})
+	for _, d := range c.bridge.ExportDecls(name) {
+		ft := d.Type().(*cc.FunctionType)
+		p := d.Position()
+		if filepath.Base(p.Filename) == exportHeaderFile || strings.HasPrefix(p.Filename, "<") {
+			continue
 		}
+		key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		dd := d.DirectDeclarator
+		out = append(out, handDecl{
+			pos:   token.Position{Filename: p.Filename, Line: p.Line, Column: p.Column},
+			ft:    ft,
+			proto: dd == nil || dd.Case != cc.DirectDeclaratorFuncIdent || dd.IdentifierList != nil,
+			text:  c.protoString(name, ft),
+		})
 	}
 	return out
 }
