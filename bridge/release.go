@@ -1,8 +1,6 @@
 package bridge
 
 import (
-	"slices"
-
 	"modernc.org/cc/v4"
 )
 
@@ -16,36 +14,29 @@ import (
 // Globals, Macros), and the rest of each tree is only memory. release drops it, keeping what the checks still look up in the
 // units afterwards:
 //
-//   - the tags and typedef names of the file scope, where Layout finds a
-//     type that collect did not record and the syntax of a record, for
-//     its packed and aligned attributes;
+//   - the file scope and the macros, where Layout finds a type that
+//     collect did not record and the syntax of a record, for its packed
+//     and aligned attributes, and where the Go view looks up every C
+//     name the package's Go files use;
 //   - the file-scope declarations that define a struct, union or enum,
 //     which the layouts walk for anonymous records and packed enums.
 //
 // What the dropped declarations declared is in the package's maps, and a
 // prototype that lost to an earlier one is what collect ignores anyway.
 
-// release drops from the unit's syntax tree all but the file scope's
-// tags and typedef names and the declarations that define types.
+// release drops from the unit's syntax tree all but the file scope, the
+// macros and the declarations that define types.
 func (u *Unit) release() {
 	ast := u.AST
 	// Both maps list every struct and union type of the unit; the types
 	// still in use are reached from their declarations.
 	ast.Structs, ast.Unions = nil, nil
-	// collect has read the macros' values.
-	ast.Macros = nil
+	// The file scope and the macros stay: the Go view (GoView) looks up
+	// every name a package's Go files refer to in them, after build.
 	if s := ast.Scope; s != nil {
 		// Nothing walks down the scopes; the scopes of the bodies
 		// still in use are reached from their syntax.
 		s.Children = nil
-		for name, nodes := range s.Nodes {
-			kept := slices.DeleteFunc(nodes, func(n cc.Node) bool { return !namesType(n) })
-			if len(kept) == 0 {
-				delete(s.Nodes, name)
-				continue
-			}
-			s.Nodes[name] = kept
-		}
 	}
 	var head, tail *cc.TranslationUnit
 	for tu := ast.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
@@ -62,18 +53,6 @@ func (u *Unit) release() {
 		tail = kept
 	}
 	ast.TranslationUnit = head
-}
-
-// namesType reports whether a node of a file scope declares a tag or a
-// typedef name.
-func namesType(n cc.Node) bool {
-	switch x := n.(type) {
-	case *cc.StructOrUnionSpecifier, *cc.EnumSpecifier:
-		return true
-	case *cc.Declarator:
-		return x.IsTypename()
-	}
-	return false
 }
 
 // definesType reports whether a file-scope declaration or definition
