@@ -181,3 +181,22 @@ func visitChildren(n any, fn func(any) bool) {
 		}
 	}
 }
+
+// specifiersOf returns the declaration specifiers of a file-scope
+// declaration or function definition, or nil.
+func specifiersOf(ed *cc.ExternalDeclaration) *cc.DeclarationSpecifiers {
+	if ed == nil {
+		return nil
+	}
+	switch ed.Case {
+	case cc.ExternalDeclarationDecl:
+		if ed.Declaration != nil {
+			return ed.Declaration.DeclarationSpecifiers
+		}
+	case cc.ExternalDeclarationFuncDef:
+		if ed.FunctionDefinition != nil {
+			return ed.FunctionDefinition.DeclarationSpecifiers
+		}
+	}
+	return nil
+}

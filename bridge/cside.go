@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"go/token"
 	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,7 +133,7 @@ func (t *Translator) sideKey(p *Package, goos, goarch string, cSources map[strin
 	field(p.Flags.Key())
 	field(cfg.Predefined)
 	field(p.Dir)
-	for _, name := range slices.Sorted(mapKeys(extra)) {
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
 		field(name)
 		field(extra[name])
 	}
@@ -157,16 +158,6 @@ func (t *Translator) sideKey(p *Package, goos, goarch string, cSources map[strin
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // cachedSide returns the C side stored under key, if its files are
 // unchanged.
 func (t *Translator) cachedSide(key string) *cSide {
@@ -174,7 +165,11 @@ func (t *Translator) cachedSide(key string) *cSide {
 		return nil
 	}
 	t.mu.Lock()
-	b, ok := t.sides[key]
+	var b []byte
+	e, ok := t.sides[key]
+	if ok {
+		b = e.encoded
+	}
 	dir := t.persist
 	t.mu.Unlock()
 	if !ok && dir != "" {
@@ -183,37 +178,34 @@ func (t *Translator) cachedSide(key string) *cSide {
 	if !ok {
 		return nil
 	}
-	e, err := decodeSide(b)
-	if err != nil || e.Version != cSideVersion || !unchanged(e.Reads) {
+	entry, err := decodeSide(b)
+	if err != nil || entry.Version != cSideVersion || !unchanged(entry.Reads) {
 		return nil
 	}
 	t.rememberSide(key, b)
-	return e.Side
+	return entry.Side
 }
 
 func (t *Translator) rememberSide(key string, b []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.sides == nil {
-		t.sides = map[string][]byte{}
-		t.sidesUsed = map[string]uint64{}
+		t.sides = map[string]*sideEntry{}
 	}
-	t.sides[key] = b
-	t.sidesUsed[key] = t.tick()
+	t.sides[key] = &sideEntry{encoded: b, used: t.tick()}
+	// A C side is small next to a package: keep as many as the
+	// packages, and a few dozen in a process that keeps every package.
 	max := t.maxPackages
 	if max <= 0 {
 		max = 64
 	}
-	for len(t.sides) > max {
-		oldest := ""
-		for k := range t.sides {
-			if oldest == "" || t.sidesUsed[k] < t.sidesUsed[oldest] {
-				oldest = k
-			}
-		}
-		delete(t.sides, oldest)
-		delete(t.sidesUsed, oldest)
-	}
+	trim(t.sides, max, func(e *sideEntry) uint64 { return e.used })
+}
+
+// A sideEntry is an encoded cSideEntry kept in the process.
+type sideEntry struct {
+	encoded []byte
+	used    uint64
 }
 
 // storeSide encodes a C side, stores it under key when there is one, and
@@ -426,16 +418,7 @@ func (p *Package) applySideFacts(side *cSide) {
 			f.Attrs, f.Notes = d.Attrs, d.Notes
 		}
 	}
-	seen := map[Warning]bool{}
-	for _, w := range p.Warnings {
-		seen[w] = true
-	}
-	for _, w := range side.Warnings {
-		if !seen[w] {
-			seen[w] = true
-			p.Warnings = append(p.Warnings, w)
-		}
-	}
+	p.addWarnings(side.Warnings)
 }
 
 // handUnits lists the .c units of side that declare an //export

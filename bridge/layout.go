@@ -821,18 +821,7 @@ func (l *layouter) indexUnits() {
 			if ed == nil {
 				continue
 			}
-			var ds *cc.DeclarationSpecifiers
-			switch ed.Case {
-			case cc.ExternalDeclarationDecl:
-				if ed.Declaration != nil {
-					ds = ed.Declaration.DeclarationSpecifiers
-				}
-			case cc.ExternalDeclarationFuncDef:
-				if ed.FunctionDefinition != nil {
-					ds = ed.FunctionDefinition.DeclarationSpecifiers
-				}
-			}
-			for ; ds != nil; ds = ds.DeclarationSpecifiers {
+			for ds := specifiersOf(ed); ds != nil; ds = ds.DeclarationSpecifiers {
 				if ds.TypeSpecifier != nil {
 					l.index(ds.TypeSpecifier.StructOrUnionSpecifier)
 				}

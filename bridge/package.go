@@ -215,6 +215,15 @@ func textWarning(s string) Warning {
 	return Warning{Msg: s}
 }
 
+// addWarnings adds the warnings p does not have yet.
+func (p *Package) addWarnings(ws []Warning) {
+	for _, w := range ws {
+		if !slices.Contains(p.Warnings, w) {
+			p.Warnings = append(p.Warnings, w)
+		}
+	}
+}
+
 func (p *Package) warn(pos token.Position, format string, args ...any) {
 	p.Warnings = append(p.Warnings, Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
@@ -337,8 +346,9 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 		side = t.storeSide(key, computeSide(p, cUnits, read), reads)
 		// A .c unit's syntax tree is not needed beyond its C side,
 		// unless the check of //export prototypes reads it (below).
+		hand := p.handUnits(side)
 		for _, path := range p.CFiles {
-			if src, ok := sources[path]; ok && !slices.Contains(p.handUnits(side), path) {
+			if src, ok := sources[path]; ok && !slices.Contains(hand, path) {
 				t.forget(request(path, string(src)))
 			}
 		}
@@ -368,17 +378,8 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 // include the same header fail in it the same way; that is said once
 // for the package.
 func (p *Package) collectUnits() {
-	seen := map[Warning]bool{}
-	for _, w := range p.Warnings {
-		seen[w] = true
-	}
 	for _, u := range p.Units {
-		for _, w := range u.warnings() {
-			if !seen[w] {
-				seen[w] = true
-				p.Warnings = append(p.Warnings, w)
-			}
-		}
+		p.addWarnings(u.warnings())
 		if u.AST != nil {
 			p.guard(u.Name, func() { p.collect(u) })
 		}

@@ -58,18 +58,7 @@ func (u *Unit) release() {
 // definesType reports whether a file-scope declaration or definition
 // defines a struct, union or enum in its specifiers.
 func definesType(ed *cc.ExternalDeclaration) bool {
-	var ds *cc.DeclarationSpecifiers
-	switch ed.Case {
-	case cc.ExternalDeclarationDecl:
-		if ed.Declaration != nil {
-			ds = ed.Declaration.DeclarationSpecifiers
-		}
-	case cc.ExternalDeclarationFuncDef:
-		if ed.FunctionDefinition != nil {
-			ds = ed.FunctionDefinition.DeclarationSpecifiers
-		}
-	}
-	for ; ds != nil; ds = ds.DeclarationSpecifiers {
+	for ds := specifiersOf(ed); ds != nil; ds = ds.DeclarationSpecifiers {
 		ts := ds.TypeSpecifier
 		if ts == nil {
 			continue

@@ -154,10 +154,9 @@ type Translator struct {
 	clock                 uint64
 
 	// persist is the directory of the persistent cache of C sides, ""
-	// for none; sides are encoded C sides by key, kept in this process.
-	persist   string
-	sides     map[string][]byte
-	sidesUsed map[string]uint64
+	// for none; sides are the C sides kept in this process, by key.
+	persist string
+	sides   map[string]*sideEntry
 }
 
 type unitEntry struct {

@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -134,22 +135,12 @@ func (d *driver) resultKey(args, patterns []string, analyzers []*analysis.Analyz
 			fmt.Fprintf(h, "goroot %s\n", goroot)
 		}
 	}
-	for _, dir := range slices.Sorted(mapsKeys(dirs)) {
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		if !hashDir(h, dir) {
 			return "", false
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), true
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // goRoot returns GOROOT's src directory, where the standard library's
