@@ -104,7 +104,7 @@ func innerCall(ev *Event) *ssa.Call {
 // value it passes: conversions, boxing and reloads of its temporaries.
 func checkOperand(v ssa.Value) ssa.Value {
 	for {
-		v = stripConversions(v)
+		v = StripConversions(v)
 		switch x := v.(type) {
 		case *ssa.MakeInterface:
 			v = x.X

@@ -61,7 +61,7 @@ func (v *cViews) scan(res *Result, fn *ssa.Function) {
 					}
 				}
 				if s := sliceElemThrough(x); s != nil {
-					root := stripConversions(x)
+					root := StripConversions(x)
 					headerSlices[root] = append(headerSlices[root], s)
 				}
 				v.handle(mem(), x.Type(), x.X)
@@ -69,12 +69,12 @@ func (v *cViews) scan(res *Result, fn *ssa.Function) {
 				v.handle(mem(), x.Type(), x.X)
 			case *ssa.Store:
 				if fa, ok := x.Addr.(*ssa.FieldAddr); ok && fa.Field == 0 && isSliceHeaderPtr(fa.X.Type()) && mem().cAddress(x.Val) {
-					headerData[stripConversions(fa.X)] = true
+					headerData[StripConversions(fa.X)] = true
 				}
 				// hdr := reflect.SliceHeader{...} builds the literal
 				// in a temporary and copies it.
 				if ld, ok := x.Val.(*ssa.UnOp); ok && ld.Op == token.MUL && isSliceHeaderPtr(x.Addr.Type()) {
-					headerCopies = append(headerCopies, [2]ssa.Value{stripConversions(x.Addr), stripConversions(ld.X)})
+					headerCopies = append(headerCopies, [2]ssa.Value{StripConversions(x.Addr), StripConversions(ld.X)})
 				}
 			}
 		}

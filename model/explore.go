@@ -190,8 +190,8 @@ func conversionOperand(v ssa.Value) (ssa.Value, bool) {
 	return nil, false
 }
 
-// stripConversions returns the value v converts.
-func stripConversions(v ssa.Value) ssa.Value {
+// StripConversions returns the value v converts.
+func StripConversions(v ssa.Value) ssa.Value {
 	for {
 		switch x := v.(type) {
 		case *ssa.Convert:

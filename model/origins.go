@@ -116,7 +116,7 @@ func (f *Function) eventObjects(ev *Event) []*Object {
 // addressedCell returns the local variable whose address v is (&db,
 // possibly converted to unsafe.Pointer).
 func addressedCell(v ssa.Value) ssa.Value {
-	if a, ok := stripConversions(v).(*ssa.Alloc); ok {
+	if a, ok := StripConversions(v).(*ssa.Alloc); ok {
 		return a
 	}
 	return nil

@@ -428,7 +428,7 @@ func (e *tsEngine) event(f *Function, p *tsPath, ev *Event, depth int) (next []*
 	for i, a := range ev.Args {
 		// The value itself, or the address of a variable holding it
 		// (C.f(unsafe.Pointer(&h))).
-		held := a.Kind == RefValue && (p.regs[a.V] || p.cells[stripConversions(a.V)]) || a.Kind == RefCell && p.cells[a.V]
+		held := a.Kind == RefValue && (p.regs[a.V] || p.cells[StripConversions(a.V)]) || a.Kind == RefCell && p.cells[a.V]
 		if !held {
 			continue
 		}

@@ -174,7 +174,7 @@ func (c *checker) appendedAfter(fn *ssa.Function, d *ssa.Defer, argIdx int, objs
 					continue
 				}
 				for _, e := range appendedValues(call.Call.Args[1]) {
-					if obj := objs[stripConv(e)]; obj != nil {
+					if obj := objs[model.StripConversions(e)]; obj != nil {
 						return obj, call, v.Name()
 					}
 				}

@@ -315,7 +315,7 @@ func singleStored(cell *ssa.Alloc) ssa.Value {
 // function builds.
 func rootValue(v ssa.Value) ssa.Value {
 	for range 8 {
-		v = stripConv(v)
+		v = model.StripConversions(v)
 		ld, ok := v.(*ssa.UnOp)
 		if !ok || ld.Op != token.MUL {
 			return v

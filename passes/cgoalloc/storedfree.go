@@ -163,7 +163,7 @@ func refValue(a model.Ref) ssa.Value {
 	var cell ssa.Value
 	switch a.Kind {
 	case model.RefValue:
-		v := stripConv(a.V)
+		v := model.StripConversions(a.V)
 		ld, ok := v.(*ssa.UnOp)
 		if !ok || ld.Op != token.MUL {
 			return v
@@ -183,7 +183,7 @@ func refValue(a model.Ref) ssa.Value {
 	}
 	for _, ref := range *alloc.Referrers() {
 		if st, ok := ref.(*ssa.Store); ok && st.Addr == alloc {
-			return stripConv(st.Val)
+			return model.StripConversions(st.Val)
 		}
 	}
 	return nil
@@ -268,7 +268,7 @@ func handedToC(f *model.Function, p *ssa.Parameter, st *ssa.Store) bool {
 			continue
 		}
 		for _, a := range ev.Args {
-			if (a.Kind == model.RefValue && stripConv(a.V) == p || refValue(a) == p) && ev.Instr.Pos() > st.Pos() {
+			if (a.Kind == model.RefValue && model.StripConversions(a.V) == p || refValue(a) == p) && ev.Instr.Pos() > st.Pos() {
 				return true
 			}
 		}
@@ -296,18 +296,4 @@ func structField(fa *ssa.FieldAddr) string {
 		return "?"
 	}
 	return st.Field(fa.Field).Name()
-}
-
-// stripConv returns the value v converts.
-func stripConv(v ssa.Value) ssa.Value {
-	for {
-		switch x := v.(type) {
-		case *ssa.Convert:
-			v = x.X
-		case *ssa.ChangeType:
-			v = x.X
-		default:
-			return v
-		}
-	}
 }
