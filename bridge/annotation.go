@@ -362,8 +362,27 @@ func (s *sourceSet) line(name string, n int) (string, bool) {
 // the package's units, the ffivet: comments of its own sources, and the
 // annotations files.
 func (p *Package) readDeclFacts(read func(string) ([]byte, error)) {
-	src := newSourceSet(p, read)
-	sites := p.readAttributes(src)
+	r := p.newDeclReader(read)
+	for _, u := range p.Units {
+		r.unit(u)
+	}
+	r.finish()
+}
+
+// newDeclReader returns a reader of p's declaration facts: unit reads
+// the attributes of one unit's declarations, after p collected them and
+// before the unit's syntax is released; finish reads the annotations
+// once every unit was read.
+func (p *Package) newDeclReader(read func(string) ([]byte, error)) *attrReader {
+	return p.newAttrReader(newSourceSet(p, read))
+}
+
+// finish links deallocators, attaches the ffivet: comments of the
+// package's own sources to the declarations the units made, and reads
+// the annotations files.
+func (r *attrReader) finish() {
+	p := r.p
+	sites := r.linkDeallocators()
 	files := make([]string, 0, len(sites))
 	for name := range sites {
 		files = append(files, name)
@@ -377,7 +396,7 @@ func (p *Package) readDeclFacts(read func(string) ([]byte, error)) {
 	}
 	sort.Strings(files)
 	for _, name := range files {
-		if f := src.file(name); f != nil {
+		if f := r.src.file(name); f != nil {
 			p.annotateFile(f, sites[name])
 		}
 	}

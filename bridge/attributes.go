@@ -360,79 +360,101 @@ type declSite struct {
 	line, col int
 }
 
-// readAttributes merges the attributes of every declaration of each
-// function in p.Funcs, records where the package's own files declare
-// functions, and, for each allocator whose malloc(dealloc, N) attribute
-// names a deallocator, notes on the deallocator which parameter it
-// releases.
-func (p *Package) readAttributes(src *sourceSet) map[string][]declSite {
-	sites := map[string][]declSite{}
-	seen := map[string]bool{}
-	record := func(d *cc.Declarator, attrs []*cc.AttributeSpecifierList) {
-		name := d.Name()
-		f := p.Funcs[name]
-		if f == nil {
-			return
-		}
-		pos := d.Position()
-		key := pos.String() + "\x00" + name
-		if seen[key] {
-			// The same header declares it again in another unit.
-			return
-		}
-		seen[key] = true
-		// The declarations cgo's prolog adds before each preamble carry
-		// the preamble's file name; they are not where a user can write
-		// an annotation.
-		inProlog := src.isPreamble(pos.Filename) && pos.Offset < len(prolog)
-		if !inProlog && src.owns(pos.Filename) {
-			sites[pos.Filename] = append(sites[pos.Filename], declSite{name: name, line: pos.Line, col: pos.Column})
-		}
-		f.Attrs.merge(attributesOf(name, attrs, src.line), name)
+// An attrReader merges the attributes of every declaration of each
+// function in a package's Funcs, unit by unit as the units are read
+// (so that a unit's syntax can be released before the next one is
+// translated), and records where the package's own files declare
+// functions. finish then notes, for each allocator whose
+// malloc(dealloc, N) attribute names a deallocator, on the deallocator
+// which parameter it releases.
+type attrReader struct {
+	p     *Package
+	src   *sourceSet
+	sites map[string][]declSite
+	seen  map[string]bool
+}
+
+func (p *Package) newAttrReader(src *sourceSet) *attrReader {
+	return &attrReader{p: p, src: src, sites: map[string][]declSite{}, seen: map[string]bool{}}
+}
+
+func (r *attrReader) record(d *cc.Declarator, attrs []*cc.AttributeSpecifierList) {
+	name := d.Name()
+	f := r.p.Funcs[name]
+	if f == nil {
+		return
 	}
-	for _, u := range p.Units {
-		if u.AST == nil {
+	pos := d.Position()
+	key := pos.String() + "\x00" + name
+	if r.seen[key] {
+		// The same header declares it again in another unit.
+		return
+	}
+	r.seen[key] = true
+	// The declarations cgo's prolog adds before each preamble carry
+	// the preamble's file name; they are not where a user can write
+	// an annotation.
+	inProlog := r.src.isPreamble(pos.Filename) && pos.Offset < len(prolog)
+	if !inProlog && r.src.owns(pos.Filename) {
+		r.sites[pos.Filename] = append(r.sites[pos.Filename], declSite{name: name, line: pos.Line, col: pos.Column})
+	}
+	f.Attrs.merge(attributesOf(name, attrs, r.src.line), name)
+}
+
+// unit reads the attributes of one unit's declarations, after the
+// package collected them.
+func (r *attrReader) unit(u *Unit) {
+	if u.AST == nil {
+		return
+	}
+	r.p.guard(u.Name, func() { r.readUnit(u) })
+}
+
+func (r *attrReader) readUnit(u *Unit) {
+	for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
+		ed := tu.ExternalDeclaration
+		if ed == nil {
 			continue
 		}
-		for tu := u.AST.TranslationUnit; tu != nil; tu = tu.TranslationUnit {
-			ed := tu.ExternalDeclaration
-			if ed == nil {
+		switch ed.Case {
+		case cc.ExternalDeclarationFuncDef:
+			if fd := ed.FunctionDefinition; fd != nil && fd.Declarator != nil {
+				r.record(fd.Declarator, specifierAttrs(fd.DeclarationSpecifiers))
+			}
+		case cc.ExternalDeclarationDecl:
+			d := ed.Declaration
+			if d == nil {
 				continue
 			}
-			switch ed.Case {
-			case cc.ExternalDeclarationFuncDef:
-				if fd := ed.FunctionDefinition; fd != nil && fd.Declarator != nil {
-					record(fd.Declarator, specifierAttrs(fd.DeclarationSpecifiers))
-				}
-			case cc.ExternalDeclarationDecl:
-				d := ed.Declaration
-				if d == nil {
+			common := specifierAttrs(d.DeclarationSpecifiers)
+			if d.AttributeSpecifierList != nil {
+				common = append(common, d.AttributeSpecifierList)
+			}
+			for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
+				id := l.InitDeclarator
+				if id == nil || id.Declarator == nil || id.Declarator.IsTypename() {
 					continue
 				}
-				common := specifierAttrs(d.DeclarationSpecifiers)
-				if d.AttributeSpecifierList != nil {
-					common = append(common, d.AttributeSpecifierList)
+				if t := id.Declarator.Type(); t == nil || t.Kind() != cc.Function {
+					continue
 				}
-				for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
-					id := l.InitDeclarator
-					if id == nil || id.Declarator == nil || id.Declarator.IsTypename() {
-						continue
-					}
-					if t := id.Declarator.Type(); t == nil || t.Kind() != cc.Function {
-						continue
-					}
-					attrs := append([]*cc.AttributeSpecifierList(nil), common...)
-					if l.AttributeSpecifierList != nil {
-						attrs = append(attrs, l.AttributeSpecifierList)
-					}
-					if id.AttributeSpecifierList != nil {
-						attrs = append(attrs, id.AttributeSpecifierList)
-					}
-					record(id.Declarator, attrs)
+				attrs := append([]*cc.AttributeSpecifierList(nil), common...)
+				if l.AttributeSpecifierList != nil {
+					attrs = append(attrs, l.AttributeSpecifierList)
 				}
+				if id.AttributeSpecifierList != nil {
+					attrs = append(attrs, id.AttributeSpecifierList)
+				}
+				r.record(id.Declarator, attrs)
 			}
 		}
 	}
+}
+
+// linkDeallocators links deallocators to their allocators and returns
+// the declaration sites by file, in order.
+func (r *attrReader) linkDeallocators() map[string][]declSite {
+	p := r.p
 	for name, f := range p.Funcs {
 		if d := f.Attrs.Dealloc; d != "" && d != name {
 			if g := p.Funcs[d]; g != nil {
@@ -440,8 +462,8 @@ func (p *Package) readAttributes(src *sourceSet) map[string][]declSite {
 			}
 		}
 	}
-	for file := range sites {
-		s := sites[file]
+	for file := range r.sites {
+		s := r.sites[file]
 		sort.Slice(s, func(i, j int) bool {
 			if s[i].line != s[j].line {
 				return s[i].line < s[j].line
@@ -449,7 +471,7 @@ func (p *Package) readAttributes(src *sourceSet) map[string][]declSite {
 			return s[i].col < s[j].col
 		})
 	}
-	return sites
+	return r.sites
 }
 
 // attrAllocator returns the allocation family the attributes give f's

@@ -173,7 +173,8 @@ func (p *Package) addFunc(u *Unit, d *cc.Declarator, def *cc.FunctionDefinition)
 	if !ok || name == "" {
 		return
 	}
-	if old := p.Funcs[name]; old != nil && (old.HasBody || def == nil) {
+	old := p.Funcs[name]
+	if old != nil && (old.HasBody || def == nil) {
 		return
 	}
 	f := &Func{
@@ -192,6 +193,11 @@ func (p *Package) addFunc(u *Unit, d *cc.Declarator, def *cc.FunctionDefinition)
 			continue
 		}
 		f.Params = append(f.Params, &Param{Name: prm.Name(), Type: prm.Type()})
+	}
+	if old != nil {
+		// The attributes of the declarations read so far (units are
+		// read one at a time, see build) apply to the definition.
+		f.Attrs = old.Attrs
 	}
 	p.Funcs[name] = f
 }

@@ -300,33 +300,62 @@ func contentHash(b []byte) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// computeSide reads all units of p, preambles and .c files, as one
-// program and returns what the .c files add. p holds the preamble units,
-// already collected.
-func computeSide(p *Package, cUnits []*Unit, read func(string) ([]byte, error)) *cSide {
+// A sideBuilder computes a package's C side from all its units,
+// preambles and .c files, read as one program, one unit at a time as
+// they are translated (add); finish returns what the .c files add.
+type sideBuilder struct {
+	p     *Package // whose preambles are collected before its .c units are added
+	all   *Package
+	facts *attrReader
+	isC   map[*Unit]bool
+	units []cUnit
+}
+
+func newSideBuilder(p *Package, read func(string) ([]byte, error)) *sideBuilder {
 	all := &Package{
 		Dir: p.Dir, GoFiles: p.GoFiles, Preambles: p.Preambles, CFiles: p.CFiles, Flags: p.Flags, Exports: p.Exports,
 		Funcs: map[string]*Func{}, Types: map[string]*TypeDecl{}, Globals: map[string]*Global{}, Macros: map[string]*Macro{},
 		knowledge: p.knowledge,
 	}
-	all.Units = append(slices.Clone(p.Units), cUnits...)
-	all.collectUnits()
-	all.guard(all.Dir, func() { all.readDeclFacts(read) })
+	return &sideBuilder{p: p, all: all, facts: all.newDeclReader(read), isC: map[*Unit]bool{}}
+}
+
+// add reads a unit into the side, a .c unit if c: collects its
+// declarations and reads their attributes. For a .c unit it reports
+// whether the unit declares an //export function of the package by hand.
+func (b *sideBuilder) add(u *Unit, c bool) bool {
+	b.all.Units = append(b.all.Units, u)
+	b.all.collectUnit(u)
+	b.facts.unit(u)
+	if !c {
+		return false
+	}
+	b.isC[u] = true
+	cu := cUnit{Name: u.Name, Declares: declaredOnly(u)}
+	b.units = append(b.units, cu)
+	for _, name := range cu.Declares {
+		if _, ok := b.p.Exports[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// finish summarizes the functions of all units and returns the side.
+func (b *sideBuilder) finish() *cSide {
+	all, p := b.all, b.p
+	all.guard(all.Dir, b.facts.finish)
 	all.guard(all.Dir, func() { all.summaries = summarize(all) })
 
 	side := &cSide{
 		Summaries: all.summaries,
+		Units:     b.units,
 		Defs:      map[string]cDef{},
 		Keeps:     map[string]map[int]keepsAnswer{},
 		Warnings:  all.Warnings,
 	}
-	isC := map[*Unit]bool{}
-	for _, u := range cUnits {
-		isC[u] = true
-		side.Units = append(side.Units, cUnit{Name: u.Name, Declares: declaredOnly(u)})
-	}
 	for name, f := range all.Funcs {
-		if f.HasBody && isC[f.Unit] {
+		if f.HasBody && b.isC[f.Unit] {
 			side.Defs[name] = cDef{Pos: f.Pos, Static: f.Static, Attrs: f.Attrs, Notes: f.Notes}
 		}
 	}

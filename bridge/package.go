@@ -301,25 +301,20 @@ func dirDigest(dirs []string) string {
 // build translates the package's units and collects their declarations:
 // the preamble units, whose declarations are what the Go side sees, and
 // the C side (see cSide), read from the cache or computed from all units.
-// Then what the checks do not look up of the preambles' syntax is
-// released (see Unit.release), unless the translator keeps units whole.
+//
+// The units are read one at a time, each as soon as it is translated:
+// collected, its attributes read, its //export prototypes indexed, and
+// added to the C side being computed. Then, unless the translator keeps
+// units whole, what the checks do not look up of a preamble's syntax is
+// released (see Unit.release), and a .c unit's syntax is dropped (see
+// Unit.drop), before the next unit is translated: a package whose files
+// each include a large library's headers holds one whole copy of them
+// at a time, not one per file.
 func (t *Translator) build(p *Package, goos, goarch, digest string, read func(string) ([]byte, error)) {
 	extra := map[string]string{exportHeaderName: p.exportHeader()}
 	request := func(name, text string) *unitRequest {
 		return &unitRequest{name: name, text: text, flags: p.Flags, goos: goos, goarch: goarch, extra: extra, digest: digest}
 	}
-	reads := map[string]string{}
-	cacheable := true
-	var preambles []*Unit
-	for _, pre := range p.Preambles {
-		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
-		u := t.translate(request(pre.File, text))
-		cacheable = recordReads(reads, u) && cacheable
-		p.Units = append(p.Units, u)
-		preambles = append(preambles, u)
-	}
-	p.collectUnits()
-
 	sources := map[string][]byte{}
 	for _, path := range p.CFiles {
 		src, err := read(path)
@@ -331,58 +326,92 @@ func (t *Translator) build(p *Package, goos, goarch, digest string, read func(st
 	}
 	key := t.sideKey(p, goos, goarch, sources, extra)
 	side := t.cachedSide(key)
+	var sb *sideBuilder
 	if side == nil {
-		var cUnits []*Unit
+		sb = newSideBuilder(p, read)
+	}
+	release := !t.keepsUnits()
+	var shared *sharedDecls
+	if release {
+		shared = newSharedDecls()
+	}
+	facts := p.newDeclReader(read)
+	reads := map[string]string{}
+	cacheable := true
+	for _, pre := range p.Preambles {
+		text := prolog + lineDirective(pre.Line, pre.File) + pre.Text + "\n"
+		u := t.translate(request(pre.File, text))
+		cacheable = recordReads(reads, u) && cacheable
+		p.Units = append(p.Units, u)
+		p.collectUnit(u)
+		facts.unit(u)
+		p.guard(u.Name, func() { p.indexExportDecls(u) })
+		if sb != nil {
+			sb.add(u, false)
+		}
+		if release && u.AST != nil {
+			p.guard(u.Name, func() { u.release(shared) })
+		}
+	}
+
+	// The .c units that declare an //export function by hand, which
+	// the check of //export prototypes reads.
+	var hand []*Unit
+	if sb != nil {
 		for _, path := range p.CFiles {
-			if src, ok := sources[path]; ok {
-				u := t.translate(request(path, string(src)))
-				cacheable = recordReads(reads, u) && cacheable
-				cUnits = append(cUnits, u)
+			src, ok := sources[path]
+			if !ok {
+				continue
+			}
+			r := request(path, string(src))
+			u := t.translate(r)
+			cacheable = recordReads(reads, u) && cacheable
+			if sb.add(u, true) {
+				hand = append(hand, u)
+				continue
+			}
+			// Nothing but the C side needs this unit.
+			t.forget(r)
+			if release && u.AST != nil {
+				p.guard(u.Name, u.drop)
 			}
 		}
 		if !cacheable {
 			key = ""
 		}
-		side = t.storeSide(key, computeSide(p, cUnits, read), reads)
-		// A .c unit's syntax tree is not needed beyond its C side,
-		// unless the check of //export prototypes reads it (below).
-		hand := p.handUnits(side)
-		for _, path := range p.CFiles {
-			if src, ok := sources[path]; ok && !slices.Contains(hand, path) {
-				t.forget(request(path, string(src)))
-			}
+		side = t.storeSide(key, sb.finish(), reads)
+	} else {
+		for _, path := range p.handUnits(side) {
+			hand = append(hand, t.translate(request(path, string(sources[path]))))
 		}
 	}
 	p.applySide(side)
-	for _, path := range p.handUnits(side) {
-		p.Units = append(p.Units, t.translate(request(path, string(sources[path]))))
+	for _, u := range hand {
+		p.Units = append(p.Units, u)
+		facts.unit(u)
+		p.guard(u.Name, func() { p.indexExportDecls(u) })
 	}
-	p.guard(p.Dir, func() { p.readDeclFacts(read) })
+	p.guard(p.Dir, facts.finish)
 	p.applySideFacts(side)
 	if p.summaries == nil {
 		p.summaries = map[string]*Summary{}
 	}
+}
+
+// collectUnits collects the declarations of p's units.
+func (p *Package) collectUnits() {
 	for _, u := range p.Units {
-		p.guard(u.Name, func() { p.indexExportDecls(u) })
-	}
-	if !t.keepsUnits() {
-		for _, u := range preambles {
-			if u.AST != nil {
-				p.guard(u.Name, u.release)
-			}
-		}
+		p.collectUnit(u)
 	}
 }
 
-// collectUnits collects the declarations of p's units. Units that
-// include the same header fail in it the same way; that is said once
-// for the package.
-func (p *Package) collectUnits() {
-	for _, u := range p.Units {
-		p.addWarnings(u.warnings())
-		if u.AST != nil {
-			p.guard(u.Name, func() { p.collect(u) })
-		}
+// collectUnit collects the declarations of one unit. Units that include
+// the same header fail in it the same way; that is said once for the
+// package.
+func (p *Package) collectUnit(u *Unit) {
+	p.addWarnings(u.warnings())
+	if u.AST != nil {
+		p.guard(u.Name, func() { p.collect(u) })
 	}
 }
 

@@ -1,6 +1,9 @@
 package bridge
 
 import (
+	"fmt"
+	"strings"
+
 	"modernc.org/cc/v4"
 )
 
@@ -25,9 +28,17 @@ import (
 // prototype that lost to an earlier one is what collect ignores anyway.
 
 // release drops from the unit's syntax tree all but the file scope, the
-// macros and the declarations that define types.
-func (u *Unit) release() {
+// macros and the declarations that define types. With shared, the
+// entries of the file scope and the macros that an earlier unit of the
+// package read the same (see sharedDecls) become that unit's.
+func (u *Unit) release(shared *sharedDecls) {
 	ast := u.AST
+	if shared != nil {
+		if ast.Scope != nil {
+			shared.share(ast.Scope)
+		}
+		shared.shareMacros(ast.Macros)
+	}
 	// Both maps list every struct and union type of the unit; the types
 	// still in use are reached from their declarations.
 	ast.Structs, ast.Unions = nil, nil
@@ -102,4 +113,130 @@ func (p *Package) ExportDecls(name string) []*cc.Declarator {
 		return nil
 	}
 	return p.exportDecls[name]
+}
+
+// drop empties the syntax tree of a .c unit once its C side is taken:
+// the definitions the summaries read are reached from the functions
+// collected from it, and the type checker's answers (types, resolved
+// identifiers) are stored in the nodes, so nothing looks names up in
+// its scope again.
+func (u *Unit) drop() {
+	ast := u.AST
+	ast.TranslationUnit = nil
+	ast.Structs, ast.Unions = nil, nil
+	ast.Macros = nil
+	if s := ast.Scope; s != nil {
+		s.Children = nil
+		s.Nodes = nil
+	}
+}
+
+// sharedDecls holds, for the units of one package, the file-scope
+// declarations and the macros read so far, so that a later unit that
+// read the same header declaration looks it up in the earlier unit's
+// syntax and its own copy can be collected: the units of a package whose
+// files each include a large library's headers then hold one copy of
+// those declarations, not one per unit.
+//
+// Two scope entries are the same when they declare the same name at the
+// same place in the same file, with nodes of the same kinds whose types
+// have the same kind and size. A header's text is the same in every
+// unit; what could differ is the macros in effect where it was included,
+// and a difference that matters to a lookup (a declaration left out, a
+// parameter or field type changed) shows in the positions, the kinds or
+// the sizes. Where any differs, the unit keeps its own entry.
+//
+// A macro is the same when it is defined at the same place with the
+// same parameters and replacement: its expansion then differs only by
+// the names it refers to, which are looked up in the unit's own scope.
+type sharedDecls struct {
+	byKey  map[string][]cc.Node
+	macros map[string]*cc.Macro
+}
+
+func newSharedDecls() *sharedDecls {
+	return &sharedDecls{byKey: map[string][]cc.Node{}, macros: map[string]*cc.Macro{}}
+}
+
+// share replaces the entries of the file scope s that an earlier unit
+// has the same, and records the others.
+func (d *sharedDecls) share(s *cc.Scope) {
+	var b strings.Builder
+	for name, nodes := range s.Nodes {
+		b.Reset()
+		b.WriteString(name)
+		for _, n := range nodes {
+			b.WriteByte(0)
+			if !declKey(&b, n) {
+				b.Reset()
+				break
+			}
+		}
+		if b.Len() == 0 {
+			continue
+		}
+		key := b.String()
+		if prev, ok := d.byKey[key]; ok {
+			s.Nodes[name] = prev
+		} else {
+			d.byKey[key] = nodes
+		}
+	}
+}
+
+// declKey writes what identifies a file-scope node for sharedDecls, or
+// reports false for a node without a position.
+func declKey(b *strings.Builder, n cc.Node) bool {
+	if n == nil {
+		return false
+	}
+	pos := n.Position()
+	if pos.Filename == "" || pos.Line == 0 {
+		return false
+	}
+	fmt.Fprintf(b, "%T\x00%s:%d:%d", n, pos.Filename, pos.Line, pos.Column)
+	var t cc.Type
+	switch x := n.(type) {
+	case *cc.Declarator:
+		t = x.Type()
+	case *cc.StructOrUnionSpecifier:
+		t = x.Type()
+	case *cc.EnumSpecifier:
+		t = x.Type()
+	case *cc.Enumerator:
+		t = x.Type()
+	}
+	if t != nil {
+		fmt.Fprintf(b, "\x00%v:%d", t.Kind(), t.Size())
+	}
+	return true
+}
+
+// shareMacros replaces the macros of ms that an earlier unit has the
+// same, and records the others.
+func (d *sharedDecls) shareMacros(ms map[string]*cc.Macro) {
+	var b strings.Builder
+	for name, m := range ms {
+		pos := m.Position()
+		if pos.Filename == "" || pos.Line == 0 {
+			continue
+		}
+		b.Reset()
+		fmt.Fprintf(&b, "%s\x00%s:%d:%d\x00%v %d %d", name, pos.Filename, pos.Line, pos.Column, m.IsFnLike, m.MinArgs, m.VarArg)
+		for _, t := range m.Params {
+			b.WriteByte(0)
+			b.WriteString(t.SrcStr())
+		}
+		b.WriteByte(1)
+		for _, t := range m.ReplacementList() {
+			b.WriteByte(0)
+			b.WriteString(t.SrcStr())
+		}
+		key := b.String()
+		if prev, ok := d.macros[key]; ok {
+			ms[name] = prev
+		} else {
+			d.macros[key] = m
+		}
+	}
 }
