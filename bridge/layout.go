@@ -350,11 +350,16 @@ type layouter struct {
 	units  []*Unit // searched for anonymous definitions; nil for LayoutOf
 	walked bool    // units have been indexed
 	syntax map[any]*recordSyntax
-	done   map[*cc.StructOrUnionSpecifier]bool
-	memo   map[cc.Type]*Layout
+	// syntaxAt holds the same by the position of each named member:
+	// the units of a package share the syntax of a header's definitions
+	// (see sharedDecls), so a record type of one unit finds its
+	// definition in another's.
+	syntaxAt map[string]*recordSyntax
+	done     map[*cc.StructOrUnionSpecifier]bool
+	memo     map[cc.Type]*Layout
 
 	enumsWalked bool
-	packedEnums map[*cc.Enumerator]bool // by first enumerator
+	packedEnums map[string]bool // by the position of the first enumerator
 
 	// target, when set, lays the host's types out for another target
 	// (target.go).
@@ -365,9 +370,10 @@ func newLayouter(units []*Unit) *layouter {
 	return &layouter{
 		units:       units,
 		syntax:      map[any]*recordSyntax{},
+		syntaxAt:    map[string]*recordSyntax{},
 		done:        map[*cc.StructOrUnionSpecifier]bool{},
 		memo:        map[cc.Type]*Layout{},
-		packedEnums: map[*cc.Enumerator]bool{},
+		packedEnums: map[string]bool{},
 	}
 }
 
@@ -503,7 +509,7 @@ func (l *layouter) enumPacked(et *cc.EnumType) bool {
 			}
 		}
 	}
-	return l.packedEnums[enums[0]]
+	return l.packedEnums[nodeAt(enums[0])]
 }
 
 func (l *layouter) indexEnums(ds *cc.DeclarationSpecifiers) {
@@ -521,7 +527,7 @@ func (l *layouter) indexEnums(ds *cc.DeclarationSpecifiers) {
 		}
 	}
 	if packed && first != nil {
-		l.packedEnums[first] = true
+		l.packedEnums[nodeAt(first)] = true
 	}
 }
 
@@ -788,6 +794,14 @@ func (l *layouter) lookup(fields []*cc.Field) *recordSyntax {
 			}
 		}
 	}
+	// The same definition read by another unit.
+	for _, f := range fields {
+		if d := f.Declarator(); d != nil {
+			if rs := l.syntaxAt[nodeAt(d)]; rs != nil && (rs.members == nil || len(rs.members) == len(fields)) {
+				return rs
+			}
+		}
+	}
 	return nil
 }
 
@@ -904,8 +918,23 @@ func (l *layouter) index(s *cc.StructOrUnionSpecifier) {
 		l.syntax[f] = rs
 		if d := f.Declarator(); d != nil {
 			l.syntax[d] = rs
+			if at := nodeAt(d); at != "" {
+				l.syntaxAt[at] = rs
+			}
 		}
 	}
+}
+
+// nodeAt is where n is written, "" if unknown.
+func nodeAt(n cc.Node) string {
+	if n == nil {
+		return ""
+	}
+	pos := n.Position()
+	if pos.Filename == "" || pos.Line == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column)
 }
 
 // attrInfo reads packed and aligned from GNU attributes.

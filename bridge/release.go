@@ -55,6 +55,11 @@ func (u *Unit) release(shared *sharedDecls) {
 		if ed == nil || !definesType(ed) {
 			continue
 		}
+		if shared != nil && shared.shareDef(ed) {
+			// The layouts find the definition in the earlier unit,
+			// by the positions of its members.
+			continue
+		}
 		kept := &cc.TranslationUnit{ExternalDeclaration: ed}
 		if head == nil {
 			head = kept
@@ -149,13 +154,52 @@ func (u *Unit) drop() {
 // A macro is the same when it is defined at the same place with the
 // same parameters and replacement: its expansion then differs only by
 // the names it refers to, which are looked up in the unit's own scope.
+//
+// A declaration that defines a struct, union or enum is the same when it
+// is at the same place and the types it defines have the same kinds and
+// sizes.
 type sharedDecls struct {
 	byKey  map[string][]cc.Node
 	macros map[string]*cc.Macro
+	defs   map[string]bool
 }
 
 func newSharedDecls() *sharedDecls {
-	return &sharedDecls{byKey: map[string][]cc.Node{}, macros: map[string]*cc.Macro{}}
+	return &sharedDecls{byKey: map[string][]cc.Node{}, macros: map[string]*cc.Macro{}, defs: map[string]bool{}}
+}
+
+// shareDef reports whether an earlier unit kept the same type-defining
+// declaration as ed, and records ed if not.
+func (d *sharedDecls) shareDef(ed *cc.ExternalDeclaration) bool {
+	var b strings.Builder
+	if !declKey(&b, ed) {
+		return false
+	}
+	for ds := specifiersOf(ed); ds != nil; ds = ds.DeclarationSpecifiers {
+		ts := ds.TypeSpecifier
+		if ts == nil {
+			continue
+		}
+		var t cc.Type
+		if s := ts.StructOrUnionSpecifier; s != nil && s.Case == cc.StructOrUnionSpecifierDef {
+			t = s.Type()
+		} else if e := ts.EnumSpecifier; e != nil && e.EnumeratorList != nil {
+			t = e.Type()
+		}
+		if t == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "\x00%v:%d", t.Kind(), t.Size())
+		if st, ok := t.(interface{ NumFields() int }); ok {
+			fmt.Fprintf(&b, ":%d", st.NumFields())
+		}
+	}
+	key := b.String()
+	if d.defs[key] {
+		return true
+	}
+	d.defs[key] = true
+	return false
 }
 
 // share replaces the entries of the file scope s that an earlier unit

@@ -37,7 +37,7 @@ import (
 // was live after its last cycle; near this limit it collects sooner
 // instead. It is a guard for the peak, not a bound: a run whose live
 // data is larger goes over it, at the cost of more collections.
-const memoryLimit = 896 << 20
+const memoryLimit = 768 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
