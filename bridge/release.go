@@ -9,13 +9,15 @@ import (
 
 // A preamble's syntax tree holds every declaration of every header it
 // includes: for a package whose twenty files each include a large
-// library's headers, twenty copies of those. Once build has read the
-// preambles (collected their declarations into the package's maps, read
-// their attributes, computed the C side from them and the .c files,
-// indexed the prototypes of //export'ed functions for ExportDecls), the
-// declarations the package uses are reached from its maps (Funcs, Types,
-// Globals, Macros), and the rest of each tree is only memory. release drops it, keeping what the checks still look up in the
-// units afterwards:
+// library's headers, twenty copies of those. Once build has read a
+// preamble (collected its declarations into the package's maps and into
+// the C side being computed, read their attributes, indexed the
+// prototypes of //export'ed functions for ExportDecls), the declarations
+// the package uses are reached from its maps (Funcs, Types, Globals,
+// Macros) and the function definitions the summaries read from there
+// too, and the rest of the tree is only memory. release drops it,
+// before the next unit is translated, keeping what the checks still
+// look up in the units afterwards:
 //
 //   - the file scope and the macros, where Layout finds a type that
 //     collect did not record and the syntax of a record, for its packed
@@ -24,8 +26,11 @@ import (
 //   - the file-scope declarations that define a struct, union or enum,
 //     which the layouts walk for anonymous records and packed enums.
 //
-// What the dropped declarations declared is in the package's maps, and a
-// prototype that lost to an earlier one is what collect ignores anyway.
+// Of those, what an earlier unit of the package read the same is that
+// unit's (see sharedDecls), so the package keeps about one copy of each
+// header. What the dropped declarations declared is in the package's
+// maps, and a prototype that lost to an earlier one is what collect
+// ignores anyway.
 
 // release drops from the unit's syntax tree all but the file scope, the
 // macros and the declarations that define types. With shared, the
