@@ -329,19 +329,91 @@ func (l *noBuildLoader) load(p *packages.Package) {
 	l.addDeclarations(p, out.types, out.err)
 	l.check(p, true)
 	if out.fromBridge {
-		i := slices.IndexFunc(p.TypeErrors, func(e types.Error) bool { return l.aboutC(e, out.types) })
-		if i < 0 {
-			return
+		if i := slices.IndexFunc(p.TypeErrors, func(e types.Error) bool { return l.aboutC(e, out.types) }); i >= 0 {
+			// The bridge's declarations do not fit the package as
+			// cgo's would: say why once, and type-check with cgo's.
+			l.warn(p, bridge.Warning{Msg: fmt.Sprintf("the C declarations ffivet wrote do not type-check with the package (%s); ran cgo's type pass instead", p.TypeErrors[i].Msg)})
+			p.Syntax, p.Errors, p.TypeErrors = userFiles, userErrors, nil
+			p.CompiledGoFiles = slices.Clone(p.GoFiles)
+			types, err := l.cgoFallback(p, cgoFiles, out)
+			l.addDeclarations(p, types, err)
+			l.check(p, true)
 		}
-		// The bridge's declarations do not fit the package as cgo's
-		// would: say why once, and type-check with cgo's.
-		l.warn(p, bridge.Warning{Msg: fmt.Sprintf("the C declarations ffivet wrote do not type-check with the package (%s); ran cgo's type pass instead", p.TypeErrors[i].Msg)})
-		p.Syntax, p.Errors, p.TypeErrors = userFiles, userErrors, nil
-		p.CompiledGoFiles = slices.Clone(p.GoFiles)
-		types, err := l.cgoFallback(p, cgoFiles, out)
-		l.addDeclarations(p, types, err)
-		l.check(p, true)
 	}
+	if name, pos := cVariableUse(p); name != "" {
+		l.processedShape(p, userFiles, userErrors, cgoFiles, out, name, pos)
+	}
+}
+
+// cVariableUse returns the first C variable the package's own files
+// use (C.x for a variable x), and where.
+//
+// In the type checker's cgo mode C.x denotes the variable, while the
+// object it resolves to is cgo's pointer to it (_Cvar_x): go/ssa, which
+// knows nothing of the difference, takes the pointer for the variable
+// and fails on C.x.f = v. Such a package is checked in cgo's processed
+// shape instead (processedShape).
+func cVariableUse(p *packages.Package) (string, token.Pos) {
+	name, at := "", token.NoPos
+	for id, obj := range p.TypesInfo.Uses {
+		v, ok := obj.(*types.Var)
+		if !ok || !strings.HasPrefix(v.Name(), "_Cvar_") || v.Pkg() != p.Types || id.Name == v.Name() {
+			// id.Name == v.Name() in cgo's own declarations.
+			continue
+		}
+		if at == token.NoPos || id.Pos() < at {
+			name, at = id.Name, id.Pos()
+		}
+	}
+	return name, at
+}
+
+// processedShape type-checks p again from the files go tool cgo writes
+// for its cgo files, as go build compiles them (the shape of -cgo=run),
+// without compiling any C. It says so once; if cgo fails, p stays as it
+// was.
+func (l *noBuildLoader) processedShape(p *packages.Package, userFiles []*ast.File, userErrors []packages.Error, cgoFiles []string, out *cgoOutput, name string, pos token.Pos) {
+	gotypes, err := out.types, out.err
+	if out.fromBridge {
+		gotypes, err = l.cgoFallback(p, cgoFiles, out)
+	}
+	w := bridge.Warning{Pos: l.fset.Position(pos)}
+	if err != nil {
+		w.Msg = fmt.Sprintf("C.%s: a C variable used from Go, which SSA cannot be built for in the type checker's cgo mode, and cgo's processed files are not available (%v); the checks skip this package", name, err)
+		l.warn(p, w)
+		return
+	}
+	w.Msg = fmt.Sprintf("C.%s: a C variable used from Go, which SSA cannot be built for in the type checker's cgo mode; checked in the files go tool cgo writes instead", name)
+	l.warn(p, w)
+	objdir := filepath.Dir(gotypes)
+	isCgo := map[string]bool{}
+	for _, f := range cgoFiles {
+		isCgo[f] = true
+	}
+	var syntax []*ast.File
+	var compiled []string
+	var errs []error
+	for _, f := range userFiles {
+		file := l.fset.File(f.Pos()).Name()
+		if !isCgo[file] {
+			syntax, compiled = append(syntax, f), append(compiled, file)
+			continue
+		}
+		processed := filepath.Join(objdir, strings.TrimSuffix(filepath.Base(file), ".go")+".cgo1.go")
+		pf, err := parser.ParseFile(l.fset, processed, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		syntax, compiled = append(syntax, pf), append(compiled, processed)
+	}
+	if len(errs) > 0 {
+		l.addError(p, errs[0], packages.ParseError)
+		return
+	}
+	p.Syntax, p.CompiledGoFiles, p.Errors, p.TypeErrors = syntax, compiled, userErrors, nil
+	l.addDeclarations(p, gotypes, nil)
+	l.check(p, false)
 }
 
 // aboutC reports whether a type error may come from the declarations

@@ -1,7 +1,8 @@
 // Package cgopointerglobal holds the cgopointer cases that store through
 // a C global variable's fields. go/ssa cannot build such statements in
-// the raw shape gopls type-checks (C.g.f = v), so this package is
-// checked in cgo's processed shape only.
+// the raw shape gopls type-checks (C.g.f = v): the analysistest corpus
+// is checked in cgo's processed shape only, and ffivet -cgo=types checks
+// this package in the files go tool cgo writes.
 package cgopointerglobal
 
 /*
