@@ -56,6 +56,9 @@ type Result struct {
 	Warnings []bridge.Warning
 
 	info *types.Info
+	// callStarts maps the opening parenthesis of each call in the
+	// package to the start of its callee expression (CallStart).
+	callStarts map[token.Pos]token.Pos
 	// frozen is set once runModel has built everything the checks
 	// query: from then on the Result is shared by checks running in
 	// parallel and nothing in it is written.
@@ -203,6 +206,10 @@ func buildModel(pass *analysis.Pass, res *Result) {
 		f.callStarts = callStarts(fn)
 	}
 	res.views = findCViews(res)
+	res.callStarts = map[token.Pos]token.Pos{}
+	for f := range res.Files {
+		addCallStarts(res.callStarts, f)
+	}
 	res.frozen = true
 }
 

@@ -21,11 +21,23 @@ func (f *Function) CallStart(pos token.Pos) token.Pos {
 			f.callStarts = starts
 		}
 	}
+	return callStart(f.Fn.Prog.Fset, starts, pos)
+}
+
+// CallStart is Function.CallStart for a position anywhere in the
+// package: for findings reported after the walk of one function.
+func (r *Result) CallStart(fset *token.FileSet, pos token.Pos) token.Pos {
+	if r == nil {
+		return pos
+	}
+	return callStart(fset, r.callStarts, pos)
+}
+
+func callStart(fset *token.FileSet, starts map[token.Pos]token.Pos, pos token.Pos) token.Pos {
 	if p, ok := starts[pos]; ok && p.IsValid() {
 		// cgo's //line comments are exact only for calls written on one
 		// line; when the callee's mapped line differs from the call's,
 		// keep the call's own position.
-		fset := f.Fn.Prog.Fset
 		if fset.Position(p).Line == fset.Position(pos).Line {
 			return p
 		}
@@ -36,12 +48,16 @@ func (f *Function) CallStart(pos token.Pos) token.Pos {
 func callStarts(fn *ssa.Function) map[token.Pos]token.Pos {
 	starts := map[token.Pos]token.Pos{}
 	if syn := fn.Syntax(); syn != nil {
-		ast.Inspect(syn, func(n ast.Node) bool {
-			if c, ok := n.(*ast.CallExpr); ok {
-				starts[c.Lparen] = ast.Unparen(c.Fun).Pos()
-			}
-			return true
-		})
+		addCallStarts(starts, syn)
 	}
 	return starts
+}
+
+func addCallStarts(starts map[token.Pos]token.Pos, n ast.Node) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			starts[c.Lparen] = ast.Unparen(c.Fun).Pos()
+		}
+		return true
+	})
 }

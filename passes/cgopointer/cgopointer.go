@@ -79,6 +79,12 @@ func (c *checker) function(fn *ssa.Function) {
 // report reports a finding once, though several arguments or paths
 // may lead to it.
 func (c *checker) report(d analysis.Diagnostic) {
+	// At the start of C.f(...) in both code shapes, not at the
+	// parenthesis SSA gives the call.
+	d.Pos = c.res.CallStart(c.pass.Fset, d.Pos)
+	for i := range d.Related {
+		d.Related[i].Pos = c.res.CallStart(c.pass.Fset, d.Related[i].Pos)
+	}
 	k := fmt.Sprintf("%d|%s", d.Pos, d.Message)
 	if c.reported[k] {
 		return
