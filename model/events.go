@@ -3,6 +3,10 @@ package model
 import (
 	"go/token"
 	"go/types"
+	"os"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/ffivet/ffivet/bridge"
 	"golang.org/x/tools/go/ssa"
@@ -255,6 +259,59 @@ func wrapperCall(c *ssa.CallCommon) (*ssa.Function, *wrapperEnv) {
 	return nil, nil
 }
 
+// inCgoOutput reports whether closure fn may have been written by cgo:
+// its syntax is in a file cgo wrote, whose positions //line comments map
+// to the user's file, and the user's file does not have a function
+// literal there (cgo's closures take the place of the C.f(...) they
+// wrap). In the raw shape (the user's own files) no closure is cgo's;
+// in either, one the user wrote that only calls a C function,
+// func() { C.f(x) }, is the user's own.
+func inCgoOutput(fn *ssa.Function) bool {
+	syn := fn.Syntax()
+	if syn == nil || fn.Prog == nil || fn.Prog.Fset == nil {
+		return true
+	}
+	fset := fn.Prog.Fset
+	written, user := fset.PositionFor(syn.Pos(), false), fset.PositionFor(syn.Pos(), true)
+	if written.Filename == user.Filename {
+		return false
+	}
+	return !sourceHas(user, "func")
+}
+
+// sourceLines caches the lines of the user's files that sourceHas
+// reads, by file name, while the file is unchanged.
+var sourceLines sync.Map // file name -> *sourceText
+
+type sourceText struct {
+	mod   time.Time
+	size  int64
+	lines []string
+}
+
+// sourceHas reports whether text is written at pos in its file.
+func sourceHas(pos token.Position, text string) bool {
+	fi, err := os.Stat(pos.Filename)
+	if err != nil {
+		return false
+	}
+	v, ok := sourceLines.Load(pos.Filename)
+	st, _ := v.(*sourceText)
+	if !ok || !st.mod.Equal(fi.ModTime()) || st.size != fi.Size() {
+		b, err := os.ReadFile(pos.Filename)
+		if err != nil {
+			return false
+		}
+		st = &sourceText{mod: fi.ModTime(), size: fi.Size(), lines: strings.Split(string(b), "\n")}
+		sourceLines.Store(pos.Filename, st)
+	}
+	if pos.Line < 1 || pos.Line > len(st.lines) || pos.Column < 1 {
+		return false
+	}
+	line := st.lines[pos.Line-1]
+	return pos.Column-1 <= len(line) && strings.HasPrefix(line[pos.Column-1:], text)
+}
+
 // wrapperBody recognizes the closures cgo generates around a call: one
 // block that evaluates the arguments (any Go code the user wrote there),
 // runs pointer checks and calls one cgo function last. Arguments that
@@ -263,7 +320,7 @@ func wrapperCall(c *ssa.CallCommon) (*ssa.Function, *wrapperEnv) {
 // closure instead returns a closure that makes the call; nested is that
 // MakeClosure.
 func wrapperBody(fn *ssa.Function) (callee *CgoCallee, call *ssa.Call, nested *ssa.MakeClosure) {
-	if len(fn.Blocks) != 1 {
+	if len(fn.Blocks) != 1 || !inCgoOutput(fn) {
 		return nil, nil, nil
 	}
 	var inner []*ssa.Call // cgo calls and inner wrapper calls, in order

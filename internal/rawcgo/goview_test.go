@@ -63,7 +63,7 @@ func compareViews(t *testing.T, root string, dirs []string, fallbacks map[string
 	var mu sync.Mutex
 	warnings := map[string][]string{}
 	load := func(cgoTypePass bool) map[string]*packages.Package {
-		opts := NoBuildOptions{CgoTypePass: cgoTypePass, Warn: func(pkg string, w bridge.Warning) {
+		opts := NoBuildOptions{CgoTypePass: cgoTypePass, RawOnly: true, Warn: func(pkg string, w bridge.Warning) {
 			mu.Lock()
 			defer mu.Unlock()
 			warnings[pkg] = append(warnings[pkg], w.String())

@@ -38,6 +38,10 @@ type NoBuildOptions struct {
 	// declarations were not used and cgo's type pass was run instead.
 	// It may be called from several goroutines at once.
 	Warn func(pkgPath string, w bridge.Warning)
+	// RawOnly keeps every cgo package in the raw shape, one that uses
+	// C variables too (see processedShape): for comparing the C
+	// declarations, not for building SSA.
+	RawOnly bool
 }
 
 // LoadNoBuild loads the packages matching patterns, with their
@@ -340,7 +344,7 @@ func (l *noBuildLoader) load(p *packages.Package) {
 			l.check(p, true)
 		}
 	}
-	if name, pos := cVariableUse(p); name != "" {
+	if name, pos := cVariableUse(p); name != "" && !l.opts.RawOnly {
 		l.processedShape(p, userFiles, userErrors, cgoFiles, out, name, pos)
 	}
 }
