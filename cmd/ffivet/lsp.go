@@ -41,7 +41,7 @@ func serveLSP(args []string, analyzers []*analysis.Analyzer, stdin io.ReadCloser
 	fs.SetOutput(stderr)
 	fs.BoolVar(&opts.tests, "test", true, "check test files too")
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags, as for go build")
-	fs.StringVar(&opts.cgo, "cgo", "run", cgoUsage)
+	fs.StringVar(&opts.cgo, "cgo", "types", cgoUsage)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), lspUsage)
 		fs.PrintDefaults()

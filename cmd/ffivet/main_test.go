@@ -70,8 +70,14 @@ func isCgoFunc(fun ast.Expr, name string) bool {
 	if p, ok := fun.(*ast.ParenExpr); ok {
 		fun = p.X
 	}
-	id, ok := fun.(*ast.Ident)
-	return ok && id.Name == "_Cfunc_"+name
+	switch x := fun.(type) {
+	case *ast.Ident: // cgo's output
+		return x.Name == "_Cfunc_"+name
+	case *ast.SelectorExpr: // the user's file, with -cgo=types
+		pkg, ok := x.X.(*ast.Ident)
+		return ok && pkg.Name == "C" && x.Sel.Name == name
+	}
+	return false
 }
 
 // exportedFunc is a second test check, to tell which checks ran.

@@ -358,7 +358,7 @@ func checkRealWorldGroup(t *testing.T, bin string, g realWorldGroup) {
 	}
 
 	var out, errs bytes.Buffer
-	code := run(append([]string{"-test=false"}, g.packages...), passes.All(), &out, &errs)
+	code := run(append([]string{"-test=false", "-cgo=run"}, g.packages...), passes.All(), &out, &errs)
 	t.Logf("ffivet: exit %d in %v\n%s%s", code, time.Since(start).Round(time.Second), out.String(), errs.String())
 	if code != exitClean && code != exitFindings {
 		t.Fatalf("ffivet: exit %d", code)

@@ -103,7 +103,7 @@ func run(args []string, analyzers []*analysis.Analyzer, stdout, stderr io.Writer
 	fs.BoolVar(&opts.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing them")
 	fs.BoolVar(&opts.tests, "test", true, "check test files too")
 	fs.StringVar(&opts.tags, "tags", "", "comma-separated `list` of build tags, as for go build")
-	fs.StringVar(&opts.cgo, "cgo", "run", cgoUsage)
+	fs.StringVar(&opts.cgo, "cgo", "types", cgoUsage)
 	fs.BoolVar(&opts.list, "list", false, "list the checks and exit")
 	fs.Var(&opts.version, "V", "print the version and exit (-V=full: in the form go vet expects of a tool)")
 	fs.StringVar(&opts.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to `file`")
