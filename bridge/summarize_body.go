@@ -50,22 +50,31 @@ type walk struct {
 	// outSuccess is the success test of the callee whose out-parameter
 	// this function forwards, so the forwarding function inherits it.
 	outSuccess SuccessTest
-	events     []errnoEvent
-	callsGo    map[string]bool
-	wroteErrno bool
-	errnoYes   bool
-	errnoUnk   bool
-	unsureFlow bool
+	// exits are the function's returns, for the success test of its
+	// out-parameters (outFailureTest).
+	exits []exit
+	// storedInLoop is set when owned memory may be stored through an
+	// out-parameter inside a loop, where a return earlier in the body
+	// may follow the store of an earlier iteration.
+	storedInLoop bool
+	events       []errnoEvent
+	callsGo      map[string]bool
+	wroteErrno   bool
+	errnoYes     bool
+	errnoUnk     bool
+	unsureFlow   bool
 
 	// Where the walk is.
 	cond        int  // > 0 inside a conditionally evaluated operand
 	defFrees    pset // parameters freed by the expression being evaluated
+	defStored   pset // out-parameters the expression being evaluated may store owned memory through
+	loops       int  // how many loops enclose the point
 	defNoReturn bool // the expression calls a function that does not return
 	arms        []branchMark
 	discarded   *cc.PostfixExpression // the call an expression statement throws the result of away
-	gotos       map[string]pset
+	gotos       map[string]flow
 	labels      map[string]bool
-	switches    map[*cc.SelectionStatement]pset
+	switches    map[*cc.SelectionStatement]flow
 	breaks      []*flow // the join of the states at break, per enclosing loop or switch
 	lastValue   oset
 }
@@ -108,9 +117,9 @@ func newWalk(n int) *walk {
 		escape:     map[cc.Node]int{},
 		outStores:  map[int]string{},
 		callsGo:    map[string]bool{},
-		gotos:      map[string]pset{},
+		gotos:      map[string]flow{},
 		labels:     map[string]bool{},
-		switches:   map[*cc.SelectionStatement]pset{},
+		switches:   map[*cc.SelectionStatement]flow{},
 	}
 }
 
@@ -120,6 +129,7 @@ func (fs *fnState) walkBody() {
 	end := fs.compound(fs.f.Def.CompoundStatement, flow{live: true})
 	if end.live {
 		fs.returns = append(fs.returns, end.must)
+		fs.exits = append(fs.exits, exit{stored: end.stored})
 	}
 }
 
@@ -227,6 +237,18 @@ func (fs *fnState) summary() (*Summary, entryErrno) {
 	if sum.SetsErrno == Yes && sum.Success == SuccessUnknown {
 		if t := failureConvention(fs.events); t != SuccessUnknown {
 			sum.Success, sum.ErrnoOnFailure = t, true
+		}
+	}
+	// The body's own failure returns tell the out-parameters' success
+	// test better than a forwarded callee's, unless errno's convention
+	// has set it: then cgoerrno reads the same test.
+	if !sum.ErrnoOnFailure && len(sum.OutOwned) > 0 {
+		var out pset
+		for i := range sum.OutOwned {
+			out = out.with(i)
+		}
+		if t := fs.outFailureTest(out); t != SuccessUnknown {
+			sum.Success = t
 		}
 	}
 	for g := range fs.callsGo {
@@ -430,6 +452,7 @@ func (fs *fnState) stored(dst, v oset, outParam int) {
 				fam = ""
 			}
 			fs.outStores[outParam] = fam
+			fs.storedOut(outParam)
 		}
 	}
 }

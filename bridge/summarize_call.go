@@ -75,6 +75,7 @@ func (fs *fnState) call(x *cc.PostfixExpression) oset {
 				} else {
 					fs.outStores[nn[0].param] = ""
 				}
+				fs.storedOut(nn[0].param)
 			}
 		}
 	}

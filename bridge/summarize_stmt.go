@@ -4,17 +4,20 @@ import (
 	"modernc.org/cc/v4"
 )
 
-// flow is the state of the path walk: whether the point is reachable, and
-// which parameters have been freed on every path reaching it.
+// flow is the state of the path walk: whether the point is reachable,
+// which parameters have been freed on every path reaching it, and which
+// out-parameters owned memory may have been stored through on some path
+// reaching it.
 type flow struct {
-	live bool
-	must pset
+	live   bool
+	must   pset
+	stored pset
 }
 
 func join(a, b flow) flow {
 	switch {
 	case a.live && b.live:
-		return flow{live: true, must: a.must & b.must}
+		return flow{live: true, must: a.must & b.must, stored: a.stored | b.stored}
 	case a.live:
 		return a
 	}
@@ -134,22 +137,27 @@ func isAggregate(t cc.Type) bool {
 // beginExpr starts evaluating a full expression.
 type exprSave struct {
 	frees    pset
+	stored   pset
 	noReturn bool
 }
 
 func (fs *fnState) beginExpr() exprSave {
-	s := exprSave{fs.defFrees, fs.defNoReturn}
-	fs.defFrees, fs.defNoReturn = 0, false
+	s := exprSave{fs.defFrees, fs.defStored, fs.defNoReturn}
+	fs.defFrees, fs.defStored, fs.defNoReturn = 0, 0, false
 	return s
 }
 
-// endExpr folds what the expression definitely did into st.
+// endExpr folds what the expression definitely did, and the
+// out-parameters it may have stored through, into st. What an inner
+// full expression (a statement of a ({ ... }) block) may have stored
+// stays with the enclosing expression too.
 func (fs *fnState) endExpr(s exprSave, st flow) flow {
 	st.must |= fs.defFrees
+	st.stored |= fs.defStored
 	if fs.defNoReturn {
 		st.live = false
 	}
-	fs.defFrees, fs.defNoReturn = s.frees, s.noReturn
+	fs.defFrees, fs.defStored, fs.defNoReturn = s.frees, s.stored|fs.defStored, s.noReturn
 	return st
 }
 
@@ -207,18 +215,22 @@ func (fs *fnState) labeled(ls *cc.LabeledStatement, st flow) flow {
 		fs.labels[name] = true
 		if g, ok := fs.gotos[name]; ok {
 			if st.live {
-				st.must &= g
+				st.must &= g.must
+				st.stored |= g.stored
 			} else {
-				st = flow{live: true, must: g}
+				st = flow{live: true, must: g.must, stored: g.stored}
 			}
 		}
 	case cc.LabeledStatementCaseLabel, cc.LabeledStatementRange, cc.LabeledStatementDefault:
 		sw := ls.Switch()
-		entry, ok := fs.switches[sw]
-		if !ok {
-			entry = 0
+		// A case is reached from the switch, or by falling through the
+		// case before it.
+		entry := fs.switches[sw]
+		stored := entry.stored
+		if st.live {
+			stored |= st.stored
 		}
-		st = flow{live: true, must: entry}
+		st = flow{live: true, must: entry.must, stored: stored}
 		for i := len(fs.arms) - 1; i >= 0; i-- {
 			if sw != nil && fs.arms[i].node == cc.Node(sw) {
 				fs.arms[i].arm = ls.CaseOrdinal()
@@ -255,10 +267,10 @@ func (fs *fnState) selection(ss *cc.SelectionStatement, st flow) flow {
 		fs.arms = fs.arms[:len(fs.arms)-1]
 		return join(thenSt, elseSt)
 	case cc.SelectionStatementSwitch:
-		fs.switches[ss] = st.must
+		fs.switches[ss] = st
 		fs.arms = append(fs.arms, branchMark{node: ss, arm: -1})
 		brk := fs.pushBreak()
-		end := fs.stmt(ss.Statement, flow{live: false, must: st.must})
+		end := fs.stmt(ss.Statement, flow{live: false, must: st.must, stored: st.stored})
 		fs.popBreak()
 		fs.arms = fs.arms[:len(fs.arms)-1]
 		out := join(end, *brk)
@@ -291,6 +303,8 @@ func (fs *fnState) iteration(it *cc.IterationStatement, st flow) flow {
 	if it == nil {
 		return st
 	}
+	fs.loops++
+	defer func() { fs.loops-- }()
 	var cond cc.ExpressionNode
 	switch it.Case {
 	case cc.IterationStatementWhile:
@@ -300,10 +314,11 @@ func (fs *fnState) iteration(it *cc.IterationStatement, st flow) flow {
 		fs.pushBreak()
 		body := fs.stmt(it.Statement, st)
 		fs.popBreak()
-		_, after := fs.fullExpr(it.ExpressionList, flow{live: true, must: body.must})
+		_, after := fs.fullExpr(it.ExpressionList, flow{live: true, must: body.must, stored: body.stored})
 		if body.live && !hasLoopExit(it.Statement, true) {
 			return after
 		}
+		st.stored |= after.stored
 		return st
 	case cc.IterationStatementFor:
 		_, st = fs.fullExpr(it.ExpressionList, st)
@@ -330,6 +345,7 @@ func (fs *fnState) iteration(it *cc.IterationStatement, st flow) flow {
 		// which the walk has recorded.
 		return *brk
 	}
+	st.stored |= body.stored | brk.stored
 	return st
 }
 
@@ -396,7 +412,13 @@ func (fs *fnState) jump(js *cc.JumpStatement, st flow) flow {
 			v, st = fs.fullExpr(js.ExpressionList, st)
 			fs.retOrigins = fs.retOrigins.union(v)
 			failing := fs.failureValue(js.ExpressionList)
-			fs.event(errnoEvent{kind: evExit, failing: failing, fail: fs.failedTest(js.ExpressionList, failing)})
+			fail := fs.failedTest(js.ExpressionList, failing)
+			fs.event(errnoEvent{kind: evExit, failing: failing, fail: fail})
+			if st.live {
+				fs.exits = append(fs.exits, exit{stored: st.stored, fail: fail})
+			}
+		} else if st.live {
+			fs.exits = append(fs.exits, exit{stored: st.stored})
 		}
 		if st.live {
 			fs.returns = append(fs.returns, st.must)
@@ -409,9 +431,9 @@ func (fs *fnState) jump(js *cc.JumpStatement, st flow) flow {
 			fs.unsureFlow = true
 		} else if st.live {
 			if g, ok := fs.gotos[name]; ok {
-				fs.gotos[name] = g & st.must
+				fs.gotos[name] = join(g, st)
 			} else {
-				fs.gotos[name] = st.must
+				fs.gotos[name] = st
 			}
 		}
 	case cc.JumpStatementGotoExpr:

@@ -1243,7 +1243,7 @@ func (r *run) refine(s *state, cond *ssa.If, taken bool) bool {
 	// from a Go helper whose owned result is nil whenever its error is
 	// not: on the failure branch there is nothing to release.
 	if r.obj.Guard != nil && s.st == Live {
-		isGuard := func(v ssa.Value) bool { return StripConversions(v) == r.obj.Guard }
+		isGuard := func(v ssa.Value) bool { return SameValue(v, r.obj.Guard) }
 		if BranchSays(cond.Cond, taken, isGuard, r.obj.Success) == bridge.SaysFailure {
 			s.st = Null
 			return true

@@ -39,3 +39,42 @@ func BranchSays(cond ssa.Value, taken bool, isResult func(ssa.Value) bool, test 
 	unsigned := ok && basic.Info()&types.IsUnsigned != 0
 	return test.Branch(op, k.Value, taken, unsigned)
 }
+
+// SameValue reports whether v is target, possibly converted, or a load
+// of a variable that holds target: its only stores are of target, and
+// nothing takes its address but cgo's wrapper closures, which only read
+// it. The processed shape keeps a result in such a variable when a
+// later C call's arguments read it (C.GoBytes(p, C.int(n))).
+func SameValue(v, target ssa.Value) bool {
+	v = StripConversions(v)
+	if v == target {
+		return true
+	}
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	a, ok := load.X.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	stored := false
+	for _, r := range *a.Referrers() {
+		switch x := r.(type) {
+		case *ssa.Store:
+			if x.Addr != a || StripConversions(x.Val) != target {
+				return false
+			}
+			stored = true
+		case *ssa.UnOp, *ssa.DebugRef:
+		case *ssa.MakeClosure:
+			fn, _ := x.Fn.(*ssa.Function)
+			if fn == nil || !IsCgoGenerated(fn) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return stored
+}

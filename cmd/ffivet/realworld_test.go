@@ -132,7 +132,6 @@ var realWorldGroups = []realWorldGroup{
 		},
 		findings: []string{
 			"clipboard_linux.go:168 cgosig",
-			"clipboard_linux.go:80 cgoalloc",
 			"decoder.go:113 cgonarrow",
 			"decoder.go:154 cgonarrow",
 			"decoder.go:183 cgonarrow",
