@@ -69,6 +69,25 @@ func (p *Param) IsConstPointer() bool {
 	return strings.HasPrefix(pt.String(), "pointer to const ")
 }
 
+// FillsConst reports whether the parameter is a pointer to a pointer to
+// const (const char **out): by C convention the callee stores there a
+// pointer to memory it keeps, which the caller reads and must not free
+// (vips_image_get_string, strtol's endptr would be char **).
+func (p *Param) FillsConst() bool {
+	pt, ok := p.Type.(*cc.PointerType)
+	if !ok {
+		return false
+	}
+	inner, ok := pt.Elem().(*cc.PointerType)
+	if !ok {
+		return false
+	}
+	if a := inner.Elem().Attributes(); a != nil && a.IsConst() {
+		return true
+	}
+	return strings.HasPrefix(pt.String(), "pointer to pointer to const ")
+}
+
 // Attributes are the GNU and clang attributes ffivet reads on a function
 // declaration. Indices are 0-based parameter positions.
 type Attributes struct {

@@ -121,6 +121,9 @@ var libcTable = []libcEntry{
 	{name: "reallocarray", returns: MallocFamily, mayFree: map[int]*Allocator{0: MallocFamily}, success: SuccessNonNull, errno: Yes, errnoOn: true},
 	{name: "posix_memalign", out: map[int]*Allocator{0: MallocFamily}, success: SuccessZero, errno: No},
 	{name: "free", frees: map[int]*Allocator{0: MallocFamily}, errno: No},
+	// GLib's g_free releases what malloc returns: since GLib 2.46
+	// g_malloc is the system malloc, and g_free(NULL) does nothing.
+	{name: "g_free", frees: map[int]*Allocator{0: MallocFamily}, errno: No},
 	{name: "mmap", returns: mmapFamily, success: SuccessNotMinus1, errno: Yes, errnoOn: true},
 	{name: "munmap", frees: map[int]*Allocator{0: mmapFamily}, success: SuccessZero, errno: Yes, errnoOn: true},
 

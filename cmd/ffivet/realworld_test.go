@@ -154,8 +154,10 @@ var realWorldGroups = []realWorldGroup{
 		},
 		packages: []string{"github.com/h2non/bimg", "github.com/davidbyttow/govips/v2/vips"},
 		findings: []string{
+			"arithmetic.go:108 cgoalloc",
 			"arithmetic.go:48 cgonarrow",
 			"header.go:200 cgopointer",
+			"header.go:283 cgoalloc",
 			"vips.go:98 cgoalloc",
 		},
 	},

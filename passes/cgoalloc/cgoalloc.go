@@ -64,6 +64,7 @@ func (c *checker) function(fn *ssa.Function) {
 		}
 	}
 	results = c.deferReassign(fn, results)
+	results = c.deferNil(f, results)
 	for _, r := range results {
 		c.report(f, r.obj, r.trace, r.fd)
 	}

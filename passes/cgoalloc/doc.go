@@ -31,7 +31,13 @@
 // memory, memory C returned borrowed such as getenv's, memory a C
 // function took ownership of); the wrong deallocator (C.free of a FILE
 // from C.fopen); and a deferred free whose argument variable is assigned
-// again after the defer statement, so the defer frees the old value.
+// again after the defer statement, so the defer frees the old value, or
+// is still nil at the defer and filled by a C call through its address
+// afterwards, so the defer frees nil:
+//
+//	var out *C.double
+//	defer C.free(unsafe.Pointer(out)) // the deferred C.free ... frees out while it is still nil, ...
+//	C.getpoint(img, &out)
 //
 // A field freed twice across the methods of its type: a method that
 // frees a field and leaves it set, followed on every path by another
