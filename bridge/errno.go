@@ -138,14 +138,23 @@ func failureConvention(events []errnoEvent) SuccessTest {
 		if !set {
 			return SuccessUnknown
 		}
-		switch {
-		case conv == SuccessUnknown || conv == ev.fail:
-			conv = ev.fail
-		case conv == SuccessNotMinus1 && ev.fail == SuccessNonNeg, conv == SuccessNonNeg && ev.fail == SuccessNotMinus1:
-			conv = SuccessNonNeg
-		default:
+		var ok bool
+		if conv, ok = joinFailure(conv, ev.fail); !ok {
 			return SuccessUnknown
 		}
 	}
 	return conv
+}
+
+// joinFailure is the success test that two failure returns both fail:
+// -1 and another negative constant both fail "non-negative". ok is false
+// when no one test fits both (NULL and -1).
+func joinFailure(t, fail SuccessTest) (SuccessTest, bool) {
+	switch {
+	case t == SuccessUnknown || t == fail:
+		return fail, true
+	case t == SuccessNotMinus1 && fail == SuccessNonNeg, t == SuccessNonNeg && fail == SuccessNotMinus1:
+		return SuccessNonNeg, true
+	}
+	return SuccessUnknown, false
 }

@@ -50,13 +50,11 @@ func (fs *fnState) outFailureTest(out pset) SuccessTest {
 			}
 			continue
 		}
-		switch {
-		case e.fail == SuccessUnknown:
-		case t == SuccessUnknown || t == e.fail:
-			t = e.fail
-		case t == SuccessNotMinus1 && e.fail == SuccessNonNeg, t == SuccessNonNeg && e.fail == SuccessNotMinus1:
-			t = SuccessNonNeg
-		default:
+		if e.fail == SuccessUnknown {
+			continue
+		}
+		var ok bool
+		if t, ok = joinFailure(t, e.fail); !ok {
 			return SuccessUnknown
 		}
 	}
