@@ -322,7 +322,7 @@ func (c *checker) cellUses(df *deferredFree, ix *eventIndex) cellUse {
 	}
 	var addr func(v ssa.Value)
 	addr = func(v ssa.Value) {
-		for _, r := range *v.Referrers() {
+		for _, r := range referrers(v) {
 			if !u.ok {
 				return
 			}
@@ -399,7 +399,7 @@ func borrows(ev *model.Event, j int) bool {
 // borrow it are fine; a slice of it returned is noted; anything where
 // ownership may move is not.
 func (c *checker) valueUses(v ssa.Value, derived bool, ix *eventIndex, u *cellUse) {
-	for _, r := range *v.Referrers() {
+	for _, r := range referrers(v) {
 		if !u.ok {
 			return
 		}
@@ -416,7 +416,7 @@ func (c *checker) valueUses(v ssa.Value, derived bool, ix *eventIndex, u *cellUs
 		case *ssa.Slice:
 			c.valueUses(x, true, ix, u)
 		case *ssa.IndexAddr, *ssa.FieldAddr:
-			for _, rr := range *x.(ssa.Value).Referrers() {
+			for _, rr := range referrers(x.(ssa.Value)) {
 				switch y := rr.(type) {
 				case *ssa.UnOp, *ssa.DebugRef:
 				case *ssa.Store:
@@ -479,11 +479,11 @@ func isResultSlot(addr ssa.Value) bool {
 	if !ok || a.Heap {
 		return false
 	}
-	for _, r := range *a.Referrers() {
+	for _, r := range referrers(a) {
 		switch x := r.(type) {
 		case *ssa.Store, *ssa.DebugRef:
 		case *ssa.UnOp:
-			for _, rr := range *x.Referrers() {
+			for _, rr := range referrers(x) {
 				if _, ok := rr.(*ssa.Return); !ok {
 					return false
 				}
@@ -493,4 +493,12 @@ func isResultSlot(addr ssa.Value) bool {
 		}
 	}
 	return true
+}
+
+// referrers is v's referrers, none for values that keep no list.
+func referrers(v ssa.Value) []ssa.Instruction {
+	if refs := v.Referrers(); refs != nil {
+		return *refs
+	}
+	return nil
 }
