@@ -43,6 +43,10 @@ func (c *checker) deferNil(f *model.Function, results []result) []result {
 		return results
 	}
 	events := f.Events()
+	frees := c.deferredFrees(fn, events)
+	if len(frees) == 0 {
+		return results
+	}
 	ix := &eventIndex{byInstr: map[ssa.Instruction]*model.Event{}, byWrapper: map[*ssa.Function]*model.Event{}}
 	for _, ev := range events {
 		ix.byInstr[ev.Instr] = ev
@@ -50,7 +54,7 @@ func (c *checker) deferNil(f *model.Function, results []result) []result {
 			ix.byWrapper[ev.Wrapper] = ev
 		}
 	}
-	for _, df := range c.deferredFrees(fn, events) {
+	for _, df := range frees {
 		alloc := df.cell
 		if !nilAtDefer(fn, df) {
 			continue
@@ -357,7 +361,9 @@ func (c *checker) cellUses(df *deferredFree, ix *eventIndex) cellUse {
 					u.ok = false
 					continue
 				}
-				fillOrRead(ev, func(a model.Ref) bool { return a.Kind == model.RefValue && a.V != nil && stripsTo(a.V, v) })
+				fillOrRead(ev, func(a model.Ref) bool {
+					return a.Kind == model.RefValue && a.V != nil && model.StripConversions(a.V) == model.StripConversions(v)
+				})
 			default:
 				u.ok = false
 			}
@@ -370,23 +376,6 @@ func (c *checker) cellUses(df *deferredFree, ix *eventIndex) cellUse {
 func ssaFunc(v ssa.Value) *ssa.Function {
 	fn, _ := v.(*ssa.Function)
 	return fn
-}
-
-// stripsTo reports whether w is v, possibly converted.
-func stripsTo(w, v ssa.Value) bool {
-	for {
-		if w == v {
-			return true
-		}
-		switch x := w.(type) {
-		case *ssa.Convert:
-			w = x.X
-		case *ssa.ChangeType:
-			w = x.X
-		default:
-			return false
-		}
-	}
 }
 
 // borrows reports whether event ev only reads its argument j.
@@ -442,7 +431,7 @@ func (c *checker) valueUses(v ssa.Value, derived bool, ix *eventIndex, u *cellUs
 			if ev != nil {
 				j := -1
 				for k, a := range ev.Args {
-					if a.Kind == model.RefValue && a.V != nil && stripsTo(a.V, v) {
+					if a.Kind == model.RefValue && a.V != nil && model.StripConversions(a.V) == model.StripConversions(v) {
 						j = k
 					}
 				}
